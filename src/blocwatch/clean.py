@@ -1,0 +1,96 @@
+"""Stage 1b — clean an article: normalise Unicode and whitespace, drop boilerplate lines,
+split off the dateline.
+
+Boilerplate is what a page or wire adds around the story: "See also:", "READ ALSO",
+"VOIR ÉGALEMENT:", share/subscribe lines, lone bylines.  The dateline ("JAKARTA -",
+"SEOUL, June 27 (Reuters) -") becomes :attr:`CleanArticle.dateline`; it is a place, so it
+is never coded as an actor.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .records import Article, CleanArticle, Paragraph
+
+_TRANSLATE = str.maketrans({
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": "", "\ufeff": "",
+    "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2026": "...",
+})
+_SPACES = re.compile(r"[ \t\f\v\r]+")
+
+# Lines that are page furniture, not story text.  Tuned on wire and web news: a line is
+# dropped when it matches as a whole (case-insensitive).
+_FURNITURE = re.compile(
+    r"""^\W*(?:
+        (?:see|read|voir|lire|also\ read|read\ more|related|more)\ ?(?:also|more|aussi|
+            également|egalement|here|stories|coverage|articles?)?\W*(?::.*)?
+      | (?:share|tweet|email|print|subscribe|sign\ up|follow\ us|click\ here|advertisement|
+            watch|listen|download\ (?:our|the)\ app|copyright|©|all\ rights\ reserved)\b.*
+    )\W*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_FURNITURE_MAX_WORDS = 8  # longer lines starting "Share ..." are story text ("Share prices fell")
+_BYLINE = re.compile(r"^(?:By|BY|Par|PAR|From) [A-Z][\w.'-]+(?: (?:[A-Z][\w.'-]+|and|de|van|"
+                     r"al-\w+)){0,4}(?:, [A-Z][\w .]+)?$")
+_CREDITS = re.compile(r"^\(?(?:reporting|writing|editing|additional reporting) by .{0,200}$",
+                      re.IGNORECASE)
+# A short line ending in a colon ("VOIR éGALEMENT:", "Related:") introduces links, not text.
+_LABEL_LINE = re.compile(r"^[^.!?\"]{1,40}:\s*$")
+_DATELINE = re.compile(
+    r"""^(?P<place>[A-Z][A-Z.'\-]+(?:\ [A-Z][A-Z.'\-]+){0,3})
+        (?:,\ (?P<extra>[A-Z][A-Za-z]{2,9}\.?\ \d{1,2}|[A-Z][A-Za-z]+))?
+        (?:\ ?\((?P<agency>[A-Za-z .&-]{2,30})\))?
+        \ ?-{1,2}\ +(?=\S)""",
+    re.VERBOSE,
+)
+
+
+def normalise(text: str) -> str:
+    """NFC, straight quotes and dashes, one space between words, no control characters."""
+    text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def is_boilerplate(line: str) -> bool:
+    if _FURNITURE.match(line) and len(line.split()) <= _FURNITURE_MAX_WORDS:
+        return True
+    return bool(_BYLINE.match(line) or _CREDITS.match(line) or _LABEL_LINE.match(line))
+
+
+def split_dateline(paragraph: str) -> tuple[str | None, str]:
+    """``"SEOUL, June 27 (Reuters) - North Korea..."`` -> ``("SEOUL", "North Korea...")``."""
+    match = _DATELINE.match(paragraph)
+    if not match:
+        return None, paragraph
+    place = match.group("place").strip()
+    if len(place) < 3 or not any(ch.isalpha() for ch in place):
+        return None, paragraph
+    return place, paragraph[match.end():]
+
+
+def clean(article: Article) -> CleanArticle:
+    """Turn a raw article into cleaned paragraphs (headline first, as index -1)."""
+    paragraphs: list[Paragraph] = []
+    dropped: list[str] = []
+    if article.title and normalise(article.title).strip():
+        paragraphs.append(Paragraph(-1, normalise(article.title).strip()))
+    dateline: str | None = None
+    index = 0
+    for line in normalise(article.text).split("\n"):
+        if not line:
+            continue
+        if is_boilerplate(line):
+            dropped.append(line)
+            continue
+        if index == 0 and dateline is None:
+            dateline, line = split_dateline(line)
+        paragraphs.append(Paragraph(index, line))
+        index += 1
+    return CleanArticle(id=article.id, paragraphs=tuple(paragraphs), date=article.date,
+                        dateline=dateline, title=article.title, url=article.url,
+                        source=article.source, dropped=tuple(dropped))

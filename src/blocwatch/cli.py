@@ -1,0 +1,99 @@
+"""The command line: a thin layer over the library.  Exit codes: 0 all fine, 1 some
+documents failed (each named on one line), 2 usage error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from .errors import BlocwatchError, InputError
+from .records import DocumentError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Code news about international politics into CAMEO events.")
+
+
+class Format(enum.StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"blocwatch: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _check_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD") from None
+
+
+@app.callback()
+def main(verbose: Annotated[int, typer.Option("--verbose", "-v", count=True,
+                                              help="More logging (-v, -vv).")] = 0) -> None:
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def code(
+    inputs: Annotated[list[str], typer.Argument(
+        metavar="INPUT...", help=".txt, .html/.htm or .jsonl files, or - for stdin.")],
+    date: Annotated[str | None, typer.Option(
+        callback=_check_date, help="Date of articles that carry none (YYYY-MM-DD).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table, jsonl or csv.")
+                   ] = Format.table,
+    quotes: Annotated[bool, typer.Option("--quotes", help="Print quotes, not events.")
+                      ] = False,
+) -> None:
+    """Code articles into events (or quotes) and print them."""
+    from .coder import Coder
+    from .output import CsvWriter, event_table, quote_table, write_jsonl
+    from .read import read_inputs
+
+    try:
+        coder = Coder()
+    except BlocwatchError as err:
+        _fail(str(err), 2)
+    failures = 0
+    rows: list = []  # type: ignore[type-arg]
+    writer = CsvWriter(sys.stdout, quotes=quotes) if fmt is Format.csv else None
+    for item in read_inputs(inputs, stdin=sys.stdin.buffer, default_date=date):
+        if isinstance(item, DocumentError):
+            failures += 1
+            typer.echo(f"blocwatch: {item.origin}: {item.message}", err=True)
+            continue
+        try:
+            coded = coder.code_article(item)
+        except InputError as err:
+            failures += 1
+            typer.echo(f"blocwatch: {err}", err=True)
+            continue
+        except Exception as err:  # noqa: BLE001 - one bad article must not stop the run
+            failures += 1
+            typer.echo(f"blocwatch: {item.origin or item.id}: internal error while coding "
+                       f"({type(err).__name__}: {err}); please report it", err=True)
+            continue
+        records = list(coded.quotes if quotes else coded.events)
+        if fmt is Format.jsonl:
+            write_jsonl(records, sys.stdout)
+        elif writer is not None:
+            writer.write(records)
+        else:
+            rows += records
+    if fmt is Format.table:
+        from rich.console import Console
+
+        console = Console(width=None if sys.stdout.isatty() else 110)
+        console.print(quote_table(rows) if quotes else event_table(rows))
+    raise typer.Exit(1 if failures else 0)

@@ -1,0 +1,159 @@
+"""The coder: article in, events and quotes out.  It holds the parsed knowledge base,
+the lexicon and the spaCy pipeline, all loaded once; it keeps no state between articles.
+
+    >>> from blocwatch import Coder
+    >>> coder = Coder()
+    >>> events = coder.code_text("North Korea accused the United States.", date="2022-06-27")
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Span
+
+from . import kb as kb_module
+from .actors import ActorFinder, Mention
+from .clean import clean
+from .errors import InputError
+from .events import ArticleContext, EventCoder, SentenceInput
+from .lexicon import Lexicon, load_lexicon
+from .modality import open_quote, quote_spans, quote_speech_verb
+from .parse import load_model, parse
+from .records import Article, CleanArticle, CodedArticle, Event, Quote, Speaker
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+
+class Coder:
+    """Turns articles into coded events.  Build it once; call it for every article."""
+
+    def __init__(self, settings: Settings | None = None, *, nlp=None,  # type: ignore[no-untyped-def]
+                 lexicon: Lexicon | None = None,
+                 knowledge: kb_module.KnowledgeBase | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.nlp = nlp if nlp is not None else load_model(self.settings.model)
+        tokenizer = self.nlp.tokenizer
+        self.kb = knowledge or kb_module.build(lambda s: [t.text for t in tokenizer(s)])
+        self.lexicon = lexicon or load_lexicon()
+        self.actors = ActorFinder(self.kb)
+        self.events = EventCoder(self.lexicon)
+
+    # -- public API ----------------------------------------------------------------
+    def code_text(self, text: str, *, doc_id: str = "text", date: str | None = None,
+                  title: str | None = None) -> list[Event]:
+        """Events of one text."""
+        coded = self.code_article(Article(id=doc_id, text=text, title=title, date=date))
+        return list(coded.events)
+
+    def code_article(self, article: Article) -> CodedArticle:
+        return next(iter(self.code_articles([article])))
+
+    def code_articles(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
+        """Code articles in order, parsing their paragraphs in batches."""
+        for batch in _chunks(articles, max(1, self.settings.batch_size)):
+            cleaned = [self._clean(a) for a in batch]
+            texts = [p.text for c in cleaned for p in c.paragraphs]
+            docs = iter(parse(self.nlp, texts, self.settings.batch_size))
+            for art in cleaned:
+                paragraph_docs = [(p.index, next(docs)) for p in art.paragraphs]
+                yield self._code_parsed(art, paragraph_docs)
+
+    # -- internals -----------------------------------------------------------------
+    def _clean(self, article: Article) -> CleanArticle:
+        if len(article.text) > self.settings.max_document_chars:
+            raise InputError(article.origin or article.id,
+                             f"article has {len(article.text):,} characters, more than "
+                             f"max_document_chars={self.settings.max_document_chars:,}: "
+                             "split it or raise BLOCWATCH_MAX_DOCUMENT_CHARS")
+        return clean(article)
+
+    def _code_parsed(self, art: CleanArticle, paragraph_docs: list) -> CodedArticle:  # type: ignore[type-arg]
+        ctx = ArticleContext()
+        events: list[Event] = []
+        quotes: list[Quote] = []
+        index = 0
+        carry_speaker: Mention | None = None
+        for para_index, doc in paragraph_docs:
+            for sent in doc.sents:
+                if not sent.text.strip():
+                    continue
+                s_index = -1 if para_index == -1 else index
+                if para_index != -1:
+                    index += 1
+                if len(sent) > self.settings.max_sentence_tokens:
+                    continue
+                window = ctx.sentence_mentions[-self.settings.coref_window:]
+                mentions = self.actors.find(sent, art.date, [m for s in window for m in s])
+                ctx.sentence_mentions.append([m for m in mentions if not m.locative])
+                speaker, ranges, found = self._quotes(sent, mentions, ctx, carry_speaker)
+                quotes += [Quote(art.id, s_index, text, spk) for text, spk in found]
+                item = SentenceInput(art.id, s_index, sent, art.date, tuple(mentions),
+                                     speaker, ranges)
+                coded = self.events.code_sentence(item, ctx)
+                events += coded
+                ctx.events += coded
+                topic = _topic(sent, mentions)
+                if topic is not None:
+                    ctx.topics.append(topic)
+                carry_speaker = speaker if open_quote(sent) else None
+        return CodedArticle(art, tuple(events), tuple(quotes))
+
+    def _quotes(self, sent: Span, mentions: list[Mention], ctx: ArticleContext,
+                carried: Mention | None
+                ) -> tuple[Mention | None, tuple[tuple[int, int], ...], list[tuple[str, Speaker]]]:
+        spans = quote_spans(sent)
+        running = open_quote(sent)
+        if running is not None:
+            spans.append(running)
+        if not spans:
+            return None, (), []
+        index = {i: m for m in mentions for i in range(m.start, m.end)}
+        speaker: Mention | None = None
+        speaker_text = ""
+        verb = quote_speech_verb(sent, spans[0])
+        if verb is not None:
+            from .frames import subject
+
+            subj, _ = subject(verb)
+            if subj is not None:
+                found = self.events._actors(subj, _probe(sent, mentions), ctx, index, None)
+                speaker = found[0] if found else None
+                left = subj.left_edge.idx - sent.start_char
+                right = subj.idx + len(subj.text) - sent.start_char
+                speaker_text = sent.text[left:right]
+        speaker = speaker or carried
+        spk = Speaker(speaker.code if speaker else None,
+                      speaker_text or (speaker.ref(sent).text if speaker and
+                                       speaker.start >= sent.start else ""))
+        return speaker, tuple((q.start, q.end) for q in spans), [(q.text, spk) for q in spans]
+
+
+def _probe(sent: Span, mentions: list[Mention]) -> SentenceInput:
+    return SentenceInput("", 0, sent, None, tuple(mentions))
+
+
+def _topic(sent: Span, mentions: list[Mention]) -> Mention | None:
+    """The actor the sentence is about: the subject of its main verb, else its first."""
+    index = {i: m for m in mentions for i in range(m.start, m.end) if not m.locative}
+    root = sent.root
+    for tok in [root, *[c for c in root.children if c.dep_ in ("ccomp", "conj")]]:
+        for child in tok.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.i in index:
+                return index[child.i]
+    usable = [m for m in mentions if not m.locative]
+    return usable[0] if usable else None
+
+
+def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,226 @@
+"""Stage 4 — events: verb lemmas with their dependency frames, matched against the
+lexicon, give (source, CAMEO code, target) triples with their evidence.
+
+For each verb the most specific matching lexicon entry fires (light-verb noun and
+particle entries before plain ones).  The source is the verb's subject (inherited through
+infinitives, conjuncts and "accused X of ..." frames; the "by" agent of a passive); the
+target is the first role of the entry that holds an actor.  Conjoined actors expand to one
+event per dyad; pronouns and event nouns ("rejected the offer") are resolved against the
+sentence and the ones before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from spacy.tokens import Span, Token
+
+from . import frames
+from .actors import Mention
+from .lexicon import Lexicon, VerbEntry
+from .modality import intent_code, modality, speech_governor
+from .records import ActorRef, Event, Plover, VerbRef
+
+PRONOUNS = frozenset({"it", "its", "they", "them", "their", "he", "him", "his", "she", "her",
+                      "itself", "themselves"})
+SPEAKER_PRONOUNS = frozenset({"we", "us", "our", "i", "me", "my"})
+# Event nouns that point back at an earlier event ("North Korea rejected the offer").
+EVENT_NOUNS = {
+    "offer": ("intended",), "proposal": ("intended",), "plan": ("intended",),
+    "invitation": ("intended",), "overture": ("intended",), "initiative": ("intended",),
+    "demand": ("10", "02"), "call": ("02", "10"), "request": ("02",), "appeal": ("02",),
+    "accusation": ("11",), "allegation": ("11",), "claim": ("11", "01"), "criticism": ("11",),
+    "ultimatum": ("13",), "threat": ("13",), "warning": ("13",),
+}
+_REJECTION_OF = {"036": "125", "02": "122", "10": "124", "030": "120", "057": "127"}
+
+
+@dataclass
+class ArticleContext:
+    """What earlier sentences of the same article leave for later ones (local to one
+    article, never shared)."""
+
+    sentence_mentions: list[list[Mention]] = field(default_factory=list)
+    topics: list[Mention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    speaker: Mention | None = None
+
+
+@dataclass(frozen=True)
+class SentenceInput:
+    doc_id: str
+    sentence_index: int
+    sent: Span
+    date: str | None
+    mentions: tuple[Mention, ...]
+    quote_speaker: Mention | None = None  # speaker of a quotation covering the sentence
+    quote_ranges: tuple[tuple[int, int], ...] = ()  # char ranges inside quotation marks
+
+
+class EventCoder:
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    def code_sentence(self, item: SentenceInput, ctx: ArticleContext) -> list[Event]:
+        index = {i: m for m in item.mentions for i in range(m.start, m.end)}
+        out: list[Event] = []
+        for tok in item.sent:
+            if tok.pos_ not in ("VERB", "AUX"):
+                continue
+            for entry in self.lexicon.by_verb.get(tok.lemma_.lower(), ()):
+                events = self._try_entry(item, ctx, index, tok, entry, out)
+                if events is not None:
+                    out += events
+                    break
+        return out
+
+    # -- one entry on one verb -----------------------------------------------------
+    def _try_entry(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
+                   verb: Token, entry: VerbEntry, so_far: list[Event]) -> list[Event] | None:
+        subj_tok, passive = frames.subject(verb)
+        noun = None
+        if entry.nouns:
+            noun = frames.light_noun(verb, entry.nouns, passive)
+            if noun is None:
+                return None
+        if entry.particle and not frames.has_particle(verb, entry.particle):
+            return None
+        sources = self._actors(subj_tok, item, ctx, index, None) if subj_tok else []
+        if not sources and item.quote_speaker is not None and subj_tok is not None \
+                and subj_tok.lower_ in SPEAKER_PRONOUNS:
+            sources = [replace(item.quote_speaker, start=subj_tok.i, end=subj_tok.i + 1)]
+        if not sources:
+            return None if not entry.nouns else []
+        mood, under_intent = modality(verb, entry.modality)
+        code = intent_code(entry.code) if under_intent else entry.code
+        targets, target_role = self._targets(item, ctx, index, verb, noun, entry, passive,
+                                             sources)
+        if not targets:
+            targets, code = self._event_noun_target(item, ctx, verb, noun, entry, code,
+                                                    so_far, sources)
+        if not targets and entry.mutual and len(sources) > 1:
+            # "Saudi Arabia and Iran agreed to restore relations": a dyad among the subjects
+            targets, sources = sources[1:], sources[:1]
+            mood_mutual = True
+        else:
+            mood_mutual = mood == "asserted"
+        if not targets and not entry.no_target:
+            return []
+        attribution = self._attribution(item, ctx, index, verb)
+        events = []
+        for src in sources:
+            for tgt in (targets or [None]):
+                if tgt is not None and tgt.code == src.code:
+                    continue
+                events.append(self._event(item, src, tgt, code, mood, attribution, verb,
+                                          entry, target_role))
+                if entry.mutual and tgt is not None and mood_mutual:
+                    events.append(self._event(item, tgt, src, code, mood, attribution, verb,
+                                              entry, target_role))
+        return events
+
+    def _targets(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
+                 verb: Token, noun: Token | None, entry: VerbEntry, passive: bool,
+                 sources: list[Mention]) -> tuple[list[Mention], str]:
+        for role in entry.targets:
+            allow_loc = role in ("prep:in", "prep:near", "prep:along", "prep:at")
+            for tok in frames.role_tokens(verb, noun, role, passive):
+                found = self._actors(tok, item, ctx, index, sources, allow_loc)
+                found = [m for m in found if all(m.code != s.code for s in sources)]
+                if found:
+                    return found, role
+        return [], ""
+
+    def _actors(self, tok: Token, item: SentenceInput, ctx: ArticleContext,
+                index: dict[int, Mention], exclude: list[Mention] | None,
+                allow_locative: bool = False) -> list[Mention]:
+        found: list[Mention] = []
+        for t in frames.expand_conjuncts(tok):
+            m = index.get(t.i)
+            if m is None and t.lower_ in PRONOUNS:
+                antecedent = self._pronoun(t, item, ctx, exclude)
+                # the evidence is the pronoun itself; the code is its antecedent's
+                m = replace(antecedent, start=t.i, end=t.i + 1) if antecedent else None
+            if m is not None and (allow_locative or not m.locative) and m not in found:
+                found.append(m)
+        return found
+
+    def _pronoun(self, tok: Token, item: SentenceInput, ctx: ArticleContext,
+                 exclude: list[Mention] | None) -> Mention | None:
+        """Nearest fitting actor: a subject earlier in the sentence, else the previous
+        sentence's topic, else any earlier actor."""
+        avoid = {m.code for m in exclude or []}
+        before = [m for m in item.mentions if m.end <= tok.i and not m.locative
+                  and m.code not in avoid]
+        subjects = [m for m in before if item.sent.doc[m.end - 1].dep_ in ("nsubj",
+                                                                            "nsubjpass")]
+        for pool in (subjects, [t for t in ctx.topics[-2:][::-1] if t.code not in avoid],
+                     before[::-1]):
+            if pool:
+                return pool[-1] if pool is subjects else pool[0]
+        return None
+
+    def _event_noun_target(self, item: SentenceInput, ctx: ArticleContext, verb: Token,
+                           noun: Token | None, entry: VerbEntry, code: str,
+                           so_far: list[Event], sources: list[Mention]
+                           ) -> tuple[list[Mention], str]:
+        """"X rejected the offer": the target is whoever made the offer (to X, preferably)."""
+        objs = [noun] if noun is not None else frames.children(verb, "dobj")
+        countries = {s.country for s in sources}
+        for obj in objs:
+            kinds = EVENT_NOUNS.get(obj.lemma_.lower())
+            if not kinds:
+                continue
+            found = [e for e in reversed([*ctx.events[-12:], *so_far])
+                     if (e.modality in kinds or e.root in kinds)
+                     and e.source.country not in countries]
+            addressed = [e for e in found if e.target and e.target.country in countries]
+            for earlier in (addressed or found)[:1]:
+                    refined = code
+                    if entry.code.startswith("12"):
+                        refined = _REJECTION_OF.get(earlier.cameo,
+                                                    _REJECTION_OF.get(earlier.root, code))
+                    return [_mention_of(earlier, obj)], refined
+        return [], code
+
+    def _attribution(self, item: SentenceInput, ctx: ArticleContext,
+                     index: dict[int, Mention], verb: Token) -> str | None:
+        offset = verb.idx - item.sent.start_char
+        if item.quote_speaker is not None and any(a <= offset < b
+                                                  for a, b in item.quote_ranges):
+            return item.quote_speaker.code
+        gov = speech_governor(verb)
+        if gov is None:
+            return None
+        subj, _ = frames.subject(gov)
+        if subj is None:
+            return None
+        speakers = self._actors(subj, item, ctx, index, None)
+        return speakers[0].code if speakers else None
+
+    def _event(self, item: SentenceInput, src: Mention, tgt: Mention | None, code: str,
+               mood: str, attribution: str | None, verb: Token, entry: VerbEntry,
+               role: str) -> Event:
+        info = self.lexicon.code(code)
+        sent = item.sent
+        start = verb.idx - sent.start_char
+        return Event(
+            doc_id=item.doc_id, sentence_index=item.sentence_index, sentence=sent.text,
+            date=item.date, source=_ref(src, sent), target=_ref(tgt, sent) if tgt else None,
+            cameo=code, root=info.root, quad_class=info.quad, goldstein=info.goldstein,
+            plover=Plover(info.plover_event, info.plover_mode), modality=mood,
+            attribution=attribution if attribution != src.code else None,
+            verb=VerbRef(verb.text, verb.lemma_.lower(), start, start + len(verb.text)),
+            rule=entry.id,
+        )
+
+
+def _mention_of(event: Event, noun: Token) -> Mention:
+    """The event noun ("the offer") stands for the earlier event's source."""
+    src = event.source
+    return Mention(noun.left_edge.i, noun.i + 1, src.country, src.sector, src.org,
+                   src.code if src.org else None, "event")
+
+
+def _ref(m: Mention, sent: Span) -> ActorRef:
+    return m.ref(sent)

@@ -1,0 +1,125 @@
+"""Dependency-frame helpers shared by the event and modality stages: who is the subject
+of a verb (with control and inheritance), and where a lexicon target role points."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+SUBJ = ("nsubj", "csubj")
+# "urge X to attack": the object of these verbs is the subject of their infinitive.
+OBJECT_CONTROL = frozenset({"urge", "ask", "force", "persuade", "order", "tell", "allow",
+                            "encourage", "invite", "press", "pressure", "compel", "require",
+                            "accuse", "blame", "help", "call"})
+# "accused X of forming ... by holding": X does the embedded acts.
+ACCUSATION = frozenset({"accuse", "blame", "criticize", "criticise", "condemn", "denounce"})
+
+
+def children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
+    """The token heading the agent of ``verb`` and whether the verb is passive.
+
+    Passive: the agent is the object of "by" (``agent`` dependency).  With no subject of its
+    own, a verb inherits one through xcomp/conj/advcl/pcomp/acl/relcl."""
+    if depth > 6:
+        return None, False
+    subj = children(verb, *SUBJ)
+    if subj:
+        return subj[0], False
+    passive = bool(children(verb, "nsubjpass", "auxpass"))
+    agents = children(verb, "agent")
+    if agents:
+        pobj = children(agents[0], "pobj")
+        return (pobj[0] if pobj else None), True
+    if passive:
+        return None, True
+    return _inherited(verb, depth), False
+
+
+def _inherited(verb: Token, depth: int) -> Token | None:
+    head, dep = verb.head, verb.dep_
+    if head is verb:
+        return None
+    if dep == "relcl":
+        return head
+    if dep == "acl" and head.pos_ in ("NOUN", "PROPN") and verb.tag_ != "VBN":
+        return head if verb.tag_ == "VBG" else subject(head.head, depth + 1)[0]
+    if dep == "xcomp":
+        if head.lemma_.lower() in OBJECT_CONTROL:
+            obj = children(head, "dobj")
+            if obj:
+                return obj[0]
+        return subject(head, depth + 1)[0]
+    if dep == "pcomp" and head.dep_ == "prep":
+        governor = head.head
+        obj = children(governor, "dobj")
+        if obj and (head.lower_ == "of" or governor.lemma_.lower() in ACCUSATION):
+            return obj[0]
+        if governor.pos_ in ("VERB", "AUX"):
+            return subject(governor, depth + 1)[0]
+        return None
+    if dep in ("conj", "advcl", "ccomp") and head.pos_ in ("VERB", "AUX"):
+        if dep == "ccomp":
+            return None
+        if dep == "advcl" and verb.tag_ == "VBG" and head.dep_ == "ccomp" and verb.i > head.i:
+            # "X insisted Y give up ..., repeatedly offering to meet": the participle
+            # belongs to the main clause, not to the complement.
+            return subject(head.head, depth + 1)[0]
+        return subject(head, depth + 1)[0]
+    return None
+
+
+def role_tokens(verb: Token, noun: Token | None, role: str, passive: bool) -> list[Token]:
+    """Tokens a lexicon target role points at (before actor lookup)."""
+    anchors = [verb] + ([noun] if noun is not None else [])
+    if role == "dobj":
+        if passive:
+            return children(verb, "nsubjpass")
+        return children(verb, "dobj", "attr") if noun is None else []
+    if role == "dative":
+        found = children(verb, "dative", "iobj")
+        return [p for d in found for p in ([d] if d.dep_ != "prep" else children(d, "pobj"))]
+    if role == "ccomp.subj":
+        return [s for c in children(verb, "ccomp", "xcomp") for s in children(c, "nsubj")]
+    if role == "poss":
+        return children(noun, "poss") if noun is not None else []
+    if role == "dobj.mod":
+        objs = [noun] if noun is not None else children(verb, "dobj")
+        return [m for o in objs for m in children(o, "compound", "amod", "poss", "nmod")]
+    if role.startswith("xcomp."):
+        inner = role[len("xcomp."):]
+        return [t for x in children(verb, "xcomp") for t in role_tokens(x, None, inner, False)]
+    if role.startswith("prep:"):
+        word = role[len("prep:"):]
+        out = []
+        for anchor in anchors:
+            for prep in children(anchor, "prep", "prt", "dative", "agent"):
+                if prep.lower_ == word:
+                    out += children(prep, "pobj", "pcomp")
+        return out
+    return []
+
+
+def light_noun(verb: Token, nouns: tuple[str, ...], passive: bool) -> Token | None:
+    """The object noun of a light verb ("hold talks", passive "talks were held")."""
+    deps = ("nsubjpass",) if passive else ("dobj", "attr")
+    for c in verb.children:
+        if c.dep_ in deps and (c.lemma_.lower() in nouns or c.lower_ in nouns):
+            return c
+    for prep in children(verb, "prep"):  # "preparing for a nuclear test"
+        if prep.lower_ in ("for", "in", "on"):
+            for c in children(prep, "pobj"):
+                if c.lemma_.lower() in nouns or c.lower_ in nouns:
+                    return c
+    return None
+
+
+def has_particle(verb: Token, particle: str) -> bool:
+    return any(c.lower_ == particle for c in verb.children if c.dep_ in ("prt", "prep"))
+
+
+def expand_conjuncts(tok: Token) -> list[Token]:
+    """``Japan and South Korea`` -> [Japan, Korea]: the token and its conjuncts."""
+    return [tok, *[c for c in tok.conjuncts if c.i > tok.i]]

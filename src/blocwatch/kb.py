@@ -1,0 +1,157 @@
+"""The actor knowledge base: countries, organisations, institutions, dated leaders and
+sector agents, loaded once from the package's data files into frozen records.
+
+Data files (``blocwatch/data``, tab-separated, ``#`` comments, ``|`` between aliases):
+
+- ``countries.tsv``: iso3, name, aliases, capitals, demonyms
+- ``igos.tsv``: code, org, names
+- ``institutions.tsv``: name, country, sector (White House, Kremlin, Pentagon, armed groups)
+- ``leaders.tsv``: name, aliases, country, sector, role, start, end (dated roles)
+- ``agents.tsv``: term, sector, kind (``role`` for an office, ``body`` for a group)
+
+Names are looked up as token sequences produced by the same tokenizer as the text, so
+"North Korea's" and "U.S." split the same way on both sides.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from .errors import KnowledgeBaseError
+
+Tokenize = Callable[[str], Sequence[str]]
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    """One way a name can resolve.  ``kind``: country, capital, demonym, igo, institution,
+    person.  Persons carry the date range of their role (ISO dates, ``end`` None = open)."""
+
+    name: str
+    kind: str
+    country: str | None
+    sector: str | None = None
+    org: str | None = None
+    code: str | None = None  # full code for IGOs; otherwise built from country + sector
+    role: str | None = None
+    start: str | None = None
+    end: str | None = None
+    case_sensitive: bool = False
+
+    def covers(self, date: str | None) -> bool:
+        if date is None or self.start is None:
+            return True
+        return self.start <= date and (self.end is None or date < self.end)
+
+
+@dataclass(frozen=True)
+class Agent:
+    term: str
+    sector: str
+    kind: str  # "role" (an office held by a person) or "body" (a group or institution)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Immutable lookup tables.  ``names`` maps a lower-cased token tuple to its entries."""
+
+    names: dict[tuple[str, ...], tuple[ActorEntry, ...]]
+    agents: dict[tuple[str, ...], Agent]
+    max_name_tokens: int
+    max_agent_tokens: int
+    countries: frozenset[str]
+
+    def lookup(self, tokens: Sequence[str]) -> tuple[ActorEntry, ...]:
+        return self.names.get(tuple(t.lower() for t in tokens), ())
+
+    def agent(self, tokens: Sequence[str]) -> Agent | None:
+        return self.agents.get(tuple(t.lower() for t in tokens))
+
+
+def _rows(name: str, text: str | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    if text is None:
+        try:
+            text = resources.files("blocwatch.data").joinpath(name).read_text("utf-8")
+        except OSError as err:
+            raise KnowledgeBaseError(name, f"cannot read the built-in data file ({err}): "
+                                           "reinstall blocwatch") from None
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1)
+             if line.strip() and not line.startswith("#")]
+    if not lines:
+        raise KnowledgeBaseError(name, "file is empty")
+    header = lines[0][1].split("\t")
+    for lineno, line in lines[1:]:
+        cells = next(csv.reader(io.StringIO(line), delimiter="\t", quoting=csv.QUOTE_NONE))
+        if len(cells) < len(header):
+            cells += [""] * (len(header) - len(cells))
+        if len(cells) > len(header):
+            raise KnowledgeBaseError(f"{name}:{lineno}",
+                                     f"{len(cells)} columns, expected {len(header)}")
+        yield lineno, {h: c.strip() for h, c in zip(header, cells, strict=True)}
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split("|") if part.strip()]
+
+
+def _is_acronym(name: str) -> bool:
+    letters = [ch for ch in name if ch.isalpha()]
+    return len(letters) <= 5 and all(ch.isupper() for ch in letters)
+
+
+def load_entries() -> list[ActorEntry]:
+    """All name entries of the built-in knowledge base."""
+    entries: list[ActorEntry] = []
+    for _, row in _rows("countries.tsv"):
+        iso = row["iso3"]
+        for alias in [row["name"], *_split(row["aliases"])]:
+            entries.append(ActorEntry(alias, "country", iso, case_sensitive=_is_acronym(alias)))
+        entries += [ActorEntry(c, "capital", iso) for c in _split(row["capitals"])]
+        entries += [ActorEntry(d, "demonym", iso) for d in _split(row["demonyms"])]
+    for _, row in _rows("igos.tsv"):
+        for alias in _split(row["names"]):
+            entries.append(ActorEntry(alias, "igo", None, sector=None, org=row["org"],
+                                      code=row["code"], case_sensitive=_is_acronym(alias)))
+    for _, row in _rows("institutions.tsv"):
+        entries.append(ActorEntry(row["name"], "institution", row["country"], row["sector"],
+                                  case_sensitive=_is_acronym(row["name"])))
+    for lineno, row in _rows("leaders.tsv"):
+        start, end = row["start"] or None, row["end"] or None
+        if start and end and end < start:
+            raise KnowledgeBaseError(f"leaders.tsv:{lineno}", "end date before start date")
+        for alias in [row["name"], *_split(row["aliases"])]:
+            entries.append(ActorEntry(alias, "person", row["country"], row["sector"] or "GOV",
+                                      role=row["role"], start=start, end=end,
+                                      case_sensitive=_is_acronym(alias)))
+    return entries
+
+
+def load_agents() -> list[Agent]:
+    return [Agent(row["term"].lower(), row["sector"], row["kind"])
+            for _, row in _rows("agents.tsv")]
+
+
+def build(tokenize: Tokenize, entries: Sequence[ActorEntry] | None = None,
+          agents: Sequence[Agent] | None = None) -> KnowledgeBase:
+    """Index entries by the token sequence of each name."""
+    entries = load_entries() if entries is None else entries
+    agents = load_agents() if agents is None else agents
+    names: dict[tuple[str, ...], list[ActorEntry]] = {}
+    for entry in entries:
+        key = tuple(t.lower() for t in tokenize(entry.name))
+        if key:
+            names.setdefault(key, []).append(entry)
+    agent_index: dict[tuple[str, ...], Agent] = {}
+    for agent in agents:
+        agent_index[tuple(t.lower() for t in tokenize(agent.term))] = agent
+    return KnowledgeBase(
+        names={k: tuple(v) for k, v in names.items()},
+        agents=agent_index,
+        max_name_tokens=max((len(k) for k in names), default=1),
+        max_agent_tokens=max((len(k) for k in agent_index), default=1),
+        countries=frozenset(e.country for e in entries if e.kind == "country" and e.country),
+    )

@@ -1,0 +1,142 @@
+"""Stage 5 — modality, attribution and quotes.
+
+Modality of an event's verb, checked in this order:
+- ``negated``: a negation on the verb ("did not refer", "never attacked") or a denying
+  verb above it ("denied attacking", "failed to");
+- ``hypothetical``: a modal of possibility ("may be preparing", "could strike") or a
+  condition ("if deemed necessary") on the verb or the clauses above it;
+- ``intended``: the verb is the infinitive of an intention verb ("plans to form",
+  "offered to meet", "vowed to attack"), carries "will"/"going to", or its lexicon entry
+  is an offer, promise or threat;
+- otherwise ``asserted``.
+
+Under an intention verb a cooperative act becomes CAMEO's "express intent" code (meet ->
+036, military cooperation -> 0312) and an attack a threat (190 -> 138): :func:`intent_code`.
+
+Attribution: an event inside the complement of a speech or claim verb ("A said B attacked
+C", "A accused B of ...") or inside a quotation attributed to a speaker carries that
+speaker's actor code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+INTENT_VERBS = frozenset({"plan", "intend", "aim", "want", "seek", "hope", "offer", "promise",
+                          "pledge", "vow", "agree", "decide", "propose", "prepare", "expect",
+                          "threaten", "wish", "resolve", "commit", "vote", "move"})
+NEGATING_VERBS = frozenset({"deny", "fail", "refuse", "decline", "avoid", "reject"})
+HYPOTHETICAL_AUX = frozenset({"may", "might", "could", "would", "should", "can", "must"})
+CONDITION_MARKS = frozenset({"if", "unless", "whether"})
+SPEECH_VERBS = frozenset({"say", "tell", "state", "claim", "allege", "add", "announce",
+                          "report", "accuse", "insist", "warn", "declare", "assert", "note",
+                          "write", "reiterate", "argue", "suggest", "believe", "charge",
+                          "stress", "explain", "acknowledge", "confirm", "deny", "blame",
+                          "condemn", "criticize", "criticise", "denounce"})
+
+_INTENT_BY_CODE = {
+    "04": "036", "040": "036", "041": "036", "042": "036", "043": "036", "044": "036",
+    "046": "036", "045": "039", "05": "032", "050": "032", "051": "032", "057": "032",
+    "06": "031", "060": "031", "061": "0311", "062": "0312", "063": "0313", "064": "0314",
+    "07": "033", "070": "033", "071": "0331", "072": "0332", "073": "0333", "074": "0334",
+    "08": "035", "080": "035", "081": "0351", "0841": "0353", "085": "0354", "087": "0356",
+    "16": "1313", "160": "1313", "161": "1313", "163": "1312", "164": "134",
+    "17": "137", "170": "137", "173": "137", "18": "138", "180": "138", "181": "138",
+    "186": "138", "19": "138", "190": "138", "191": "1381", "192": "1382", "195": "1384",
+    "20": "1385", "204": "1385", "15": "138", "154": "138",
+}
+_QUOTE = re.compile(r'"([^"]{2,})"')
+
+
+def intent_code(code: str) -> str:
+    """The CAMEO code of an act announced rather than done."""
+    return _INTENT_BY_CODE.get(code, code)
+
+
+def _clause_chain(verb: Token, limit: int = 5) -> list[Token]:
+    """The verb and the verbs above it through infinitive/conjunct/adverbial links."""
+    chain, tok = [verb], verb
+    for _ in range(limit):
+        if tok.dep_ not in ("xcomp", "conj", "advcl", "pcomp", "prep", "acl") or tok.head is tok:
+            break
+        tok = tok.head
+        chain.append(tok)
+    return chain
+
+
+def modality(verb: Token, entry_modality: str | None) -> tuple[str, bool]:
+    """(modality, under_intent_verb) of the event whose verb is ``verb``."""
+    chain = _clause_chain(verb)
+    if any(c.dep_ == "neg" for c in verb.children):
+        return "negated", False
+    for upper in chain[1:]:
+        if upper.lemma_.lower() in NEGATING_VERBS and verb.dep_ in ("xcomp", "pcomp"):
+            return "negated", False
+    for tok in chain:
+        if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX for c in tok.children):
+            return "hypothetical", False
+        if any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in tok.children):
+            return "hypothetical", False
+        if tok.dep_ == "advcl" and any(c.lower_ in CONDITION_MARKS for c in tok.children):
+            return "hypothetical", False
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in INTENT_VERBS:
+        return "intended", True
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "shall") for c in verb.children):
+        return "intended", False
+    return (entry_modality or "asserted"), False
+
+
+def speech_governor(verb: Token) -> Token | None:
+    """The speech/claim verb whose complement contains ``verb``, if any."""
+    tok = verb
+    for _ in range(6):
+        if tok.head is tok:
+            return None
+        dep, tok = tok.dep_, tok.head
+        if tok.lemma_.lower() in SPEECH_VERBS and dep in ("ccomp", "pcomp", "prep", "advcl",
+                                                         "conj", "xcomp", "parataxis"):
+            return tok
+    return None
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    start: int  # character offsets into the sentence
+    end: int
+    text: str
+
+
+def quote_spans(sent: Span) -> list[QuoteSpan]:
+    """Quoted passages of three or more words in the sentence."""
+    out = []
+    for m in _QUOTE.finditer(sent.text):
+        if len(m.group(1).split()) >= 3:
+            out.append(QuoteSpan(m.start(1), m.end(1), m.group(1).strip(" ,")))
+    return out
+
+
+def open_quote(sent: Span) -> QuoteSpan | None:
+    """A quotation that opens and does not close in this sentence (runs on)."""
+    text = sent.text
+    if text.count('"') % 2 == 1:
+        pos = text.rfind('"')
+        rest = text[pos + 1:].strip()
+        if len(rest.split()) >= 3:
+            return QuoteSpan(pos + 1, len(text), rest)
+    return None
+
+
+def quote_speech_verb(sent: Span, span: QuoteSpan) -> Token | None:
+    """The speech verb outside the quotation in the same sentence (its nearest one)."""
+    best: Token | None = None
+    for tok in sent:
+        offset = tok.idx - sent.start_char
+        inside = span.start <= offset < span.end
+        if not inside and tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS:
+            if best is None or abs(offset - span.end) < abs(best.idx - sent.start_char
+                                                            - span.end):
+                best = tok
+    return best

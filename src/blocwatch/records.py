@@ -1,0 +1,149 @@
+"""Typed records that flow through the pipeline and form blocwatch's output contract.
+
+Every record is a frozen dataclass.  ``Event.to_dict()`` gives the JSON shape of the
+contract (one event per JSONL line); ``flatten()`` gives the CSV shape (nested fields
+joined with ``_``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+MODALITIES = ("asserted", "negated", "hypothetical", "intended")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as read from an input, before cleaning."""
+
+    id: str
+    text: str
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    source: str | None = None
+    origin: str = ""  # file name and line the article came from, for error messages
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A cleaned paragraph; ``index`` -1 is the headline."""
+
+    index: int
+    text: str
+
+
+@dataclass(frozen=True)
+class CleanArticle:
+    """An article after cleaning: paragraphs in order, dateline split off."""
+
+    id: str
+    paragraphs: tuple[Paragraph, ...]
+    date: str | None
+    dateline: str | None
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    dropped: tuple[str, ...] = ()  # boilerplate lines removed, kept for inspection
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """An actor mention resolved to a CAMEO-style code; offsets are into the sentence."""
+
+    code: str
+    country: str | None
+    sector: str | None
+    org: str | None
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class VerbRef:
+    text: str
+    lemma: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Plover:
+    event: str | None
+    mode: str | None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One coded event: who did what to whom, with its evidence."""
+
+    doc_id: str
+    sentence_index: int
+    sentence: str
+    date: str | None
+    source: ActorRef
+    target: ActorRef | None
+    cameo: str
+    root: str
+    quad_class: int
+    goldstein: float
+    plover: Plover
+    modality: str
+    attribution: str | None
+    verb: VerbRef
+    rule: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.doc_id, self.sentence_index, self.verb.start, self.source.start,
+                self.target.start if self.target else -1, self.cameo)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    code: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    doc_id: str
+    sentence_index: int
+    quote: str
+    speaker: Speaker
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DocumentError:
+    """A per-document failure: the run goes on, the error is reported."""
+
+    origin: str
+    message: str
+
+
+@dataclass(frozen=True)
+class CodedArticle:
+    """Everything the coder produced for one article."""
+
+    article: CleanArticle
+    events: tuple[Event, ...]
+    quotes: tuple[Quote, ...] = field(default=())
+
+
+def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Flatten nested dicts with ``_``: ``{"source": {"code": X}}`` -> ``{"source_code": X}``."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}_{key}" if prefix else key
+        if isinstance(value, dict):
+            out.update(flatten(value, name))
+        else:
+            out[name] = value
+    return out

@@ -1,0 +1,28 @@
+"""Shared fixtures: one Coder per test session (the model loads once), and the path to
+the read-only shared data (``BLOCWATCH_SHARED``, default ``../shared``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from blocwatch import Coder
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("BLOCWATCH_SHARED", ROOT.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def coder() -> Coder:
+    return Coder()
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared data not found at {SHARED}: set BLOCWATCH_SHARED")
+        pytest.skip(f"shared data not found at {SHARED}")
+    return SHARED
