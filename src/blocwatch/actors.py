@@ -26,11 +26,17 @@ from .kb import ActorEntry, KnowledgeBase
 from .records import ActorRef
 
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout",
-                            "within", "around", "along", "off", "beyond"})
+                            "within", "around", "along", "off", "beyond", "into"})
 _DEFINITE = frozenset({"the", "its", "their", "his", "her", "our", "this", "that"})
 # Sectors a bare group keeps even when no country is found ("rebels said ...").
 _STANDALONE_SECTORS = frozenset({"REB", "INS", "OPP", "CVL", "REF", "UAF", "SEP", "CRM"})
 _KOREAS = {"north": "PRK", "south": "KOR"}
+# Capitalised words that may stand before a country name without making a new name.
+_NAME_MODIFIERS_OK = frozenset({"communist", "mainland", "soviet", "islamic", "federal",
+                                "imperial", "democratic", "neighbouring", "neighboring",
+                                "nuclear", "oil-rich", "war-torn", "landlocked", "northern",
+                                "southern", "eastern", "western", "central", "rival",
+                                "occupied", "independent", "modern", "ancient", "postwar"})
 
 
 @dataclass(frozen=True)
@@ -90,12 +96,28 @@ class ActorFinder:
                 if entries:
                     found = _resolve(entries, date, i, i + n)
                     break
-            if found is not None:
+            if found is not None and self._inside_other_name(doc, found, sent.start, out):
+                i = found.end  # "Michael Jordan", "New Mexico", "Latin American"
+            elif found is not None:
                 out.append(found)
                 i = found.end
             else:
                 i += 1
         return out
+
+    def _inside_other_name(self, doc: object, found: Mention, sent_start: int,
+                           before: list[Mention]) -> bool:
+        """A place name that is only the tail of a longer proper name."""
+        if found.kind not in ("country", "capital", "demonym") or found.start <= sent_start:
+            return False
+        prev: Token = doc[found.start - 1]  # type: ignore[index]
+        if before and before[-1].end == found.start:
+            return False
+        if prev.pos_ not in ("PROPN", "ADJ") or not prev.text[:1].isupper() or prev.is_upper:
+            return False
+        if prev.lower_ in _NAME_MODIFIERS_OK or self.kb.agent([prev.text]) is not None:
+            return False
+        return True
 
     # -- rule 2: agents ------------------------------------------------------------
     def _agents(self, sent: Span, names: list[Mention]) -> list[tuple[int, int, str, str]]:
@@ -199,16 +221,20 @@ def _combine(sent: Span, names: list[Mention],
             continue
         if owner is None or owner.igo_code:
             det = doc[a_start - 1].lower_ if a_start > sent.start else ""
-            agent_only = Mention(a_start, a_end, None, sector, None, None, "agent",
+            start = a_start - 1 if det in _DEFINITE else a_start
+            agent_only = Mention(start, a_end, None, sector, None, None, "agent",
                                  agent_only=True)
             if det in _DEFINITE or sector in _STANDALONE_SECTORS:
                 out.append(agent_only)
             continue
         used.add(owner.start)
         owner_sector = owner.sector if owner.kind == "institution" else sector
-        out.append(Mention(_extend_left(doc, names, owner, sent.start),
-                           max(owner.end, a_end), owner.country, owner_sector, None, None,
-                           "agent"))
+        start = _extend_left(doc, names, owner, sent.start)
+        if a_start < owner.start and a_start > sent.start \
+                and doc[a_start - 1].lower_ in _DEFINITE:  # "the foreign minister of Japan"
+            start = a_start - 1
+        out.append(Mention(min(start, a_start), max(owner.end, a_end), owner.country,
+                           owner_sector, None, None, "agent"))
     out += [m for m in names if m.start not in used]
     return sorted(out, key=lambda m: m.start)
 

@@ -123,8 +123,11 @@ def load_entries() -> list[ActorEntry]:
         start, end = row["start"] or None, row["end"] or None
         if start and end and end < start:
             raise KnowledgeBaseError(f"leaders.tsv:{lineno}", "end date before start date")
+        sector = row["sector"] or "GOV"
+        if row["role"] == "defence_minister" and sector == "GOV":
+            sector = "MIL"  # CAMEO codes defence ministers and ministries as military
         for alias in [row["name"], *_split(row["aliases"])]:
-            entries.append(ActorEntry(alias, "person", row["country"], row["sector"] or "GOV",
+            entries.append(ActorEntry(alias, "person", row["country"], sector,
                                       role=row["role"], start=start, end=end,
                                       case_sensitive=_is_acronym(alias)))
     return entries
