@@ -60,6 +60,7 @@ class SentenceInput:
 class EventCoder:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        self._entries = {e.id: e for e in lexicon.entries}
 
     def code_sentence(self, item: SentenceInput, ctx: ArticleContext) -> list[Event]:
         index = {i: m for m in item.mentions for i in range(m.start, m.end)}
@@ -72,6 +73,66 @@ class EventCoder:
                 if events is not None:
                     out += events
                     break
+        light_nouns = {c.i for e in out for c in _verb_token(item.sent, e).children
+                       if c.lemma_.lower() in self._entries[e.rule].nouns}
+        for tok in item.sent:
+            if tok.pos_ != "NOUN" or tok.i in light_nouns:
+                continue
+            for entry in self.lexicon.by_noun.get(tok.lemma_.lower(), ()):
+                events = self._try_nominal(item, ctx, index, tok, entry)
+                if events:
+                    out += events
+                    break
+        return out
+
+    def _try_nominal(self, item: SentenceInput, ctx: ArticleContext,
+                     index: dict[int, Mention], noun: Token, entry: VerbEntry) -> list[Event]:
+        """"Russia's invasion of Ukraine", "US sanctions on Iran", "an agreement between
+        Seoul and Tokyo", "an attack by rebels on the army"."""
+        sources: list[Mention] = []
+        targets: list[Mention] = []
+        role = ""
+        between = [t for t in frames.role_tokens(noun, None, "prep:between", False)]
+        if "prep:between" in entry.targets and between:
+            pair = self._actors(between[0], item, ctx, index, None)
+            if len(pair) >= 2:
+                sources, targets, role = pair[:1], pair[1:], "prep:between"
+        if not sources:
+            for tok in [*frames.children(noun, "poss", "compound", "amod", "nmod"),
+                        *frames.role_tokens(noun, None, "prep:by", False)]:
+                sources = self._actors(tok, item, ctx, index, None)
+                if sources:
+                    break
+        if not sources:
+            return []
+        if not targets:
+            for r in entry.targets:
+                if r == "prep:between":
+                    continue
+                for tok in frames.role_tokens(noun, None, r, False):
+                    owners = [tok] if tok.i in index else [
+                        tok, *[t for t in frames.children(tok, "poss", "compound", "amod")
+                               if t.lower_ not in PRONOUNS]]
+                    targets = [m for t in owners
+                               for m in self._actors(t, item, ctx, index, sources)
+                               if all(m.code != s.code for s in sources)]
+                    if targets:
+                        role = r
+                        break
+                if targets:
+                    break
+        if not targets and not entry.no_target:
+            return []
+        mood = _nominal_modality(noun, entry.modality)
+        attribution = self._attribution(item, ctx, index, noun)
+        out = []
+        for src in sources:
+            for tgt in (targets or [None]):
+                out.append(self._event(item, src, tgt, entry.code, mood, attribution, noun,
+                                       entry, role))
+                if entry.mutual and tgt is not None:
+                    out.append(self._event(item, tgt, src, entry.code, mood, attribution, noun,
+                                           entry, role))
         return out
 
     # -- one entry on one verb -----------------------------------------------------
@@ -122,13 +183,22 @@ class EventCoder:
     def _targets(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
                  verb: Token, noun: Token | None, entry: VerbEntry, passive: bool,
                  sources: list[Mention]) -> tuple[list[Mention], str]:
-        for role in entry.targets:
-            allow_loc = role in ("prep:in", "prep:near", "prep:along", "prep:at")
-            for tok in frames.role_tokens(verb, noun, role, passive):
-                found = self._actors(tok, item, ctx, index, sources, allow_loc)
-                found = [m for m in found if all(m.code != s.code for s in sources)]
-                if found:
-                    return found, role
+        for owners in (False, True):  # second pass: "condemned Israel's strikes"
+            for role in entry.targets:
+                allow_loc = role in ("prep:in", "prep:near", "prep:along", "prep:at")
+                for tok in frames.role_tokens(verb, noun, role, passive):
+                    if owners:
+                        if tok.i in index:
+                            continue
+                        tokens = [t for t in frames.children(tok, "poss", "compound", "amod")
+                                  if t.lower_ not in PRONOUNS]
+                    else:
+                        tokens = [tok]
+                    found = [m for t in tokens
+                             for m in self._actors(t, item, ctx, index, sources, allow_loc)
+                             if all(m.code != s.code for s in sources)]
+                    if found:
+                        return found, role
         return [], ""
 
     def _actors(self, tok: Token, item: SentenceInput, ctx: ArticleContext,
@@ -213,6 +283,27 @@ class EventCoder:
             verb=VerbRef(verb.text, verb.lemma_.lower(), start, start + len(verb.text)),
             rule=entry.id,
         )
+
+
+_NOMINAL_INTENT = frozenset({"planned", "proposed", "promised", "pledged", "offered",
+                             "intended", "upcoming", "threatened"})
+_NOMINAL_HYPOTHETICAL = frozenset({"possible", "potential", "expected", "likely", "feared",
+                                   "looming", "imminent"})
+
+
+def _nominal_modality(noun: Token, default: str | None) -> str:
+    mods = {c.lower_ for c in noun.children if c.dep_ in ("amod", "det", "neg")}
+    if mods & {"no"}:
+        return "negated"
+    if mods & _NOMINAL_HYPOTHETICAL:
+        return "hypothetical"
+    if mods & _NOMINAL_INTENT:
+        return "intended"
+    return default or "asserted"
+
+
+def _verb_token(sent: Span, event: Event) -> Token:
+    return sent.char_span(event.verb.start, event.verb.end, alignment_mode="expand")[0]
 
 
 def _mention_of(event: Event, noun: Token) -> Mention:

@@ -12,6 +12,16 @@
       mutual: true                 # optional: also code target -> source
       no_target: true              # optional: code even when no target actor is found
 
+Nominal events have ``event_noun`` instead of ``verb``::
+
+    - id: criticism.n
+      event_noun: [criticism, condemnation]   # noun lemma(s) that are events themselves
+      target: [prep:of, prep:against]        # the source is the possessor, a modifier
+      code: "111"                            # ("North Korean criticism") or "by" agent
+
+``prep:between`` on a nominal entry takes the two conjoined actors as source and target
+("an agreement between Seoul and Washington").
+
 Target roles: ``dobj`` (direct object; subject of a passive), ``prep:X`` (object of
 preposition X on the verb or on the light noun), ``dative``, ``ccomp.subj`` (subject of the
 clause complement: "insisted North Korea give up"), ``xcomp.dobj`` and ``xcomp.prep:X``
@@ -56,6 +66,7 @@ class VerbEntry:
     modality: str | None = None
     mutual: bool = False
     no_target: bool = False
+    nominal: bool = False
 
     @property
     def specificity(self) -> int:
@@ -66,6 +77,7 @@ class VerbEntry:
 class Lexicon:
     entries: tuple[VerbEntry, ...]
     by_verb: dict[str, tuple[VerbEntry, ...]]
+    by_noun: dict[str, tuple[VerbEntry, ...]]
     codes: dict[str, Code]
 
     def code(self, code: str) -> Code:
@@ -93,8 +105,10 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
 
 
 def parse_entry(raw: Any, where: str, codes: dict[str, Code]) -> VerbEntry:
-    if not isinstance(raw, dict) or "id" not in raw or "verb" not in raw or "code" not in raw:
-        raise KnowledgeBaseError(where, "each entry needs 'id', 'verb' and 'code'")
+    if not isinstance(raw, dict) or "id" not in raw or "code" not in raw or (
+            ("verb" in raw) == ("event_noun" in raw)):
+        raise KnowledgeBaseError(where, "each entry needs 'id', 'code' and either 'verb' "
+                                        "or 'event_noun'")
     code = str(raw["code"])
     if code not in codes:
         raise KnowledgeBaseError(where, f"unknown CAMEO code {code!r} in entry {raw['id']!r}")
@@ -105,12 +119,14 @@ def parse_entry(raw: Any, where: str, codes: dict[str, Code]) -> VerbEntry:
     modality = raw.get("modality")
     if modality is not None and modality not in MODALITIES:
         raise KnowledgeBaseError(where, f"unknown modality {modality!r} in {raw['id']!r}")
-    unknown = set(raw) - {"id", "verb", "noun", "particle", "target", "code", "modality",
-                          "mutual", "no_target", "note"}
+    unknown = set(raw) - {"id", "verb", "event_noun", "noun", "particle", "target", "code",
+                          "modality", "mutual", "no_target", "note"}
     if unknown:
         raise KnowledgeBaseError(where, f"unknown field(s) {sorted(unknown)} in {raw['id']!r}")
-    return VerbEntry(id=str(raw["id"]), verbs=_as_tuple(raw["verb"]), code=code,
-                     nouns=_as_tuple(raw.get("noun")),
+    nominal = "event_noun" in raw
+    return VerbEntry(id=str(raw["id"]), verbs=_as_tuple(raw.get("verb")), code=code,
+                     nouns=_as_tuple(raw["event_noun"] if nominal else raw.get("noun")),
+                     nominal=nominal,
                      particle=str(raw["particle"]).lower() if raw.get("particle") else None,
                      targets=targets, modality=modality, mutual=bool(raw.get("mutual")),
                      no_target=bool(raw.get("no_target")))
@@ -133,11 +149,16 @@ def load_lexicon(text: str | None = None, name: str = "verbs.yaml") -> Lexicon:
             raise KnowledgeBaseError(name, f"duplicate entry id {entry.id!r}")
         seen.add(entry.id)
     by_verb: dict[str, list[VerbEntry]] = {}
+    by_noun: dict[str, list[VerbEntry]] = {}
     for entry in entries:
         for verb in entry.verbs:
             by_verb.setdefault(verb, []).append(entry)
+        if entry.nominal:
+            for noun in entry.nouns:
+                by_noun.setdefault(noun, []).append(entry)
     return Lexicon(
         entries=tuple(entries),
         by_verb={v: tuple(sorted(es, key=lambda e: -e.specificity)) for v, es in by_verb.items()},
+        by_noun={n: tuple(es) for n, es in by_noun.items()},
         codes=codes,
     )
