@@ -97,3 +97,4 @@ def code(
         console = Console(width=None if sys.stdout.isatty() else 110)
         console.print(quote_table(rows) if quotes else event_table(rows))
     raise typer.Exit(1 if failures else 0)
+from . import cli_eval  # noqa: E402,F401  (registers blocwatch eval)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from . import kb as kb_module
 from .actors import ActorFinder, Mention
@@ -19,7 +19,7 @@ from .clean import clean
 from .errors import InputError
 from .events import ArticleContext, EventCoder, SentenceInput
 from .lexicon import Lexicon, load_lexicon
-from .modality import open_quote, quote_spans, quote_speech_verb
+from .modality import indirect_speech, open_quote, quote_spans, quote_speech_verb
 from .parse import load_model, parse
 from .records import Article, CleanArticle, CodedArticle, Event, Quote, Speaker
 from .settings import Settings
@@ -76,7 +76,7 @@ class Coder:
         events: list[Event] = []
         quotes: list[Quote] = []
         index = 0
-        carry_speaker: Mention | None = None
+        carry_speaker: tuple[Mention | None, str] | None = None
         for para_index, doc in paragraph_docs:
             for sent in doc.sents:
                 if not sent.text.strip():
@@ -89,7 +89,8 @@ class Coder:
                 window = ctx.sentence_mentions[-self.settings.coref_window:]
                 mentions = self.actors.find(sent, art.date, [m for s in window for m in s])
                 ctx.sentence_mentions.append([m for m in mentions if not m.locative])
-                speaker, ranges, found = self._quotes(sent, mentions, ctx, carry_speaker)
+                speaker, ranges, found, spk_text = self._quotes(sent, mentions, ctx,
+                                                                 carry_speaker)
                 quotes += [Quote(art.id, s_index, text, spk) for text, spk in found]
                 item = SentenceInput(art.id, s_index, sent, art.date, tuple(mentions),
                                      speaker, ranges)
@@ -99,37 +100,55 @@ class Coder:
                 topic = _topic(sent, mentions)
                 if topic is not None:
                     ctx.topics.append(topic)
-                carry_speaker = speaker if open_quote(sent) else None
+                carry_speaker = (speaker, spk_text) if open_quote(sent) else None
         return CodedArticle(art, tuple(events), tuple(quotes))
 
     def _quotes(self, sent: Span, mentions: list[Mention], ctx: ArticleContext,
-                carried: Mention | None
-                ) -> tuple[Mention | None, tuple[tuple[int, int], ...], list[tuple[str, Speaker]]]:
+                carried: tuple[Mention | None, str] | None
+                ) -> tuple[Mention | None, tuple[tuple[int, int], ...], list[tuple[str, Speaker]],
+                           str]:
+        """Direct quotations (with the speech verb outside them, or carried over from an
+        earlier sentence of a running quotation) and indirect ones ("X said that ...")."""
+        index = {i: m for m in mentions for i in range(m.start, m.end)}
         spans = quote_spans(sent)
         running = open_quote(sent)
         if running is not None:
             spans.append(running)
-        if not spans:
-            return None, (), []
-        index = {i: m for m in mentions for i in range(m.start, m.end)}
+        found: list[tuple[str, Speaker]] = []
         speaker: Mention | None = None
         speaker_text = ""
-        verb = quote_speech_verb(sent, spans[0])
-        if verb is not None:
-            from .frames import subject
+        if spans:
+            verb = quote_speech_verb(sent, spans[0])
+            if verb is not None:
+                speaker, speaker_text = self._speaker(sent, mentions, ctx, index, verb)
+            if speaker is None and not speaker_text and carried is not None:
+                speaker, speaker_text = carried
+            spk = Speaker(speaker.code if speaker else None, speaker_text)
+            found += [(q.text, spk) for q in spans]
+        ranges = tuple((q.start, q.end) for q in spans)
+        for verb, clause in indirect_speech(sent):
+            offset = verb.idx - sent.start_char
+            if any(a <= offset < b for a, b in ranges):
+                continue
+            who, text = self._speaker(sent, mentions, ctx, index, verb)
+            content = sent.text[clause.left_edge.idx - sent.start_char:
+                                clause.right_edge.idx + len(clause.right_edge.text)
+                                - sent.start_char]
+            if text and len(content.split()) >= 3:
+                found.append((content, Speaker(who.code if who else None, text)))
+        return speaker, ranges, found, speaker_text
 
-            subj, _ = subject(verb)
-            if subj is not None:
-                found = self.events._actors(subj, _probe(sent, mentions), ctx, index, None)
-                speaker = found[0] if found else None
-                left = subj.left_edge.idx - sent.start_char
-                right = subj.idx + len(subj.text) - sent.start_char
-                speaker_text = sent.text[left:right]
-        speaker = speaker or carried
-        spk = Speaker(speaker.code if speaker else None,
-                      speaker_text or (speaker.ref(sent).text if speaker and
-                                       speaker.start >= sent.start else ""))
-        return speaker, tuple((q.start, q.end) for q in spans), [(q.text, spk) for q in spans]
+    def _speaker(self, sent: Span, mentions: list[Mention], ctx: ArticleContext,
+                 index: dict[int, Mention], verb: Token) -> tuple[Mention | None, str]:
+        from .frames import subject
+
+        subj, _ = subject(verb)
+        if subj is None:
+            return None, ""
+        actors = self.events._actors(subj, _probe(sent, mentions), ctx, index, None)
+        left = subj.left_edge.idx - sent.start_char
+        right = subj.idx + len(subj.text) - sent.start_char
+        return (actors[0] if actors else None), sent.text[left:right]
 
 
 def _probe(sent: Span, mentions: list[Mention]) -> SentenceInput:

@@ -140,3 +140,22 @@ def quote_speech_verb(sent: Span, span: QuoteSpan) -> Token | None:
                                                             - span.end):
                 best = tok
     return best
+
+
+REPORTING_VERBS = frozenset({"say", "tell", "state", "claim", "allege", "add", "announce",
+                             "report", "insist", "warn", "declare", "assert", "note", "write",
+                             "argue", "suggest", "believe", "stress", "explain", "acknowledge",
+                             "confirm", "deny", "think", "predict", "promise", "vow", "admit",
+                             "complain", "contend", "maintain", "reiterate", "charge"})
+
+
+def indirect_speech(sent: Span) -> list[tuple[Token, Token]]:
+    """(speech verb, head of its reported clause) pairs: "X said (that) Y would ..."."""
+    out = []
+    for tok in sent:
+        if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in REPORTING_VERBS:
+            for child in tok.children:
+                if child.dep_ == "ccomp" and child.i > tok.i:
+                    out.append((tok, child))
+                    break
+    return out

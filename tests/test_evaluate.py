@@ -1,0 +1,141 @@
+"""Gold readers and scoring, on small files written here and a fake coder whose answers
+are fixed, so every number can be checked by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from blocwatch.errors import InputError
+from blocwatch.evaluate import dice, evaluate, salient_label
+from blocwatch.gold import read_dyads, read_quadclass
+from blocwatch.records import (
+    ActorRef,
+    Article,
+    CleanArticle,
+    CodedArticle,
+    Event,
+    Plover,
+    Quote,
+    Speaker,
+    VerbRef,
+)
+
+
+def _actor(code: str, start: int = 0, end: int = 1) -> ActorRef:
+    return ActorRef(code, code[:3], code[3:] or None, None, code, start, end)
+
+
+def _event(text: str, src: str, tgt: str | None, code: str, goldstein: float = -2.0,
+           quad: int = 3, span: tuple[int, int] = (0, 1)) -> Event:
+    return Event("x", 0, text, None, _actor(src, *span), _actor(tgt) if tgt else None, code,
+                 code[:2], quad, goldstein, Plover(None, None), "asserted", None,
+                 VerbRef("v", "v", 0, 1), "test")
+
+
+class FakeCoder:
+    """Answers each article text from a table."""
+
+    def __init__(self, answers: dict[str, list[Event]],
+                 quotes: dict[str, list[Quote]] | None = None) -> None:
+        self.answers = answers
+        self.quotes = quotes or {}
+
+    def code_articles(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
+        for a in articles:
+            clean = CleanArticle(a.id, (), a.date, None)
+            yield CodedArticle(clean, tuple(self.answers.get(a.text, [])),
+                               tuple(self.quotes.get(a.text, [])))
+
+
+def test_blocwatch_format_scores(tmp_path: Path) -> None:
+    gold = tmp_path / "g.jsonl"
+    gold.write_text(
+        '{"id": "a", "sentence": "A", "events": [{"source": "PRK", "target": "USA", '
+        '"code": "112"}]}\n'
+        '{"id": "b", "sentence": "B", "events": [{"source": "RUS", "target": "UKR", '
+        '"root": "19"}]}\n'
+        '{"id": "c", "sentence": "C", "events": []}\n')
+    coder = FakeCoder({"A": [_event("A", "PRK", "USA", "111")],
+                       "B": [_event("B", "RUSMIL", "UKR", "193")],
+                       "C": [_event("C", "FRA", "DEU", "040")]})
+    report = evaluate("blocwatch", gold, coder)
+    exact, root = report.scores["events.exact"], report.scores["events.root"]
+    assert (exact.tp, exact.predicted, exact.gold) == (0, 3, 2)
+    assert (root.tp, root.predicted, root.gold) == (2, 3, 2)
+    assert report.figures["found"] == 0.0 and report.figures["extra"] == 1.0
+    assert report.confusion[("11", "11")] == 1 and report.confusion[("none", "04")] == 1
+    assert [(e.id, e.errors) for e in report.worst] == [("a", 2), ("b", 2), ("c", 1)]
+
+
+@pytest.mark.parametrize(("events", "label"), [
+    ([], 0),
+    ([_event("s", "USA", "RUS", "010", 0.0, 1)], 0),
+    ([_event("s", "USA", "RUS", "020", 3.0, 1)], 0),
+    ([_event("s", "USA", "RUS", "040", 1.0, 1), _event("s", "USA", "RUS", "190", -10.0, 4)], 4),
+    ([_event("s", "USA", "RUS", "062", 7.4, 2), _event("s", "USA", "RUS", "111", -2.0, 3)], 2),
+    ([_event("s", "USA", "RUS", "160", -4.0, 4)], 3),
+])
+def test_salient_label(events: list[Event], label: int) -> None:
+    assert salient_label(events) == label
+
+
+def test_quadclass_reader_and_bad_label(tmp_path: Path) -> None:
+    path = tmp_path / "q.tsv"
+    path.write_text("Russia attacked Ukraine.\t4\nA statement.\t0\n")
+    assert [(c.text, c.label) for c in read_quadclass(path)] == [
+        ("Russia attacked Ukraine.", 4), ("A statement.", 0)]
+    path.write_text("No label here\n")
+    with pytest.raises(InputError, match=":1: expected"):
+        list(read_quadclass(path))
+
+
+def test_dyads_reader_rebuilds_text_and_spans(tmp_path: Path) -> None:
+    path = tmp_path / "d.conll"
+    path.write_text("Russian B-S\ntroops I-S\nattacked O\nKyiv B-T\n. O\n\nA O\nb O\n")
+    first, second = read_dyads(path)
+    assert first.text == "Russian troops attacked Kyiv."
+    assert [first.text[a:b] for a, b in first.sources] == ["Russian troops"]
+    assert [first.text[a:b] for a, b in first.targets] == ["Kyiv"]
+    assert second.sources == ()
+
+
+def test_dyads_scores_overlap(tmp_path: Path) -> None:
+    path = tmp_path / "d.conll"
+    path.write_text("Russian B-S\ntroops I-S\nattacked O\nKyiv B-T\n. O\n")
+    text = "Russian troops attacked Kyiv."
+    ev = _event(text, "RUSMIL", "UKR", "190", span=(8, 14))
+    ev = Event(**{**ev.__dict__, "target": ActorRef("UKR", "UKR", None, None, "Kyiv", 24, 28)})
+    report = evaluate("dyads", path, FakeCoder({text: [ev]}))
+    assert report.scores["source.lenient"].tp == 1 and report.scores["source.strict"].tp == 0
+    assert report.scores["target.strict"].tp == 1
+
+
+@pytest.mark.parametrize(("a", "b", "value"), [
+    ("the war must end", "The war must end now", 8 / 9), ("", "x", 0.0), ("a b", "c d", 0.0)])
+def test_dice(a: str, b: str, value: float) -> None:
+    assert dice(a, b) == pytest.approx(value)
+
+
+def test_attribution(tmp_path: Path) -> None:
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    text = "Smith said the war must end soon. Jones agreed."
+    (tmp_path / "text" / "doc.txt").write_text(text)
+    (tmp_path / "attributions" / "doc_ann1.ann").write_text(
+        "T1\tSource 0 5\tSmith\nT2\tCue 6 10\tsaid\nT3\tContent 11 32\tthe war must end soon\n"
+        "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n")
+    quote = Quote("doc", 0, "the war must end soon", Speaker("USA", "Smith"))
+    report = evaluate("attribution", tmp_path, FakeCoder({text: []}, {text: [quote]}))
+    assert report.scores["quotes"].tp == 1 and report.scores["speakers(of matched quotes)"].tp == 1
+
+
+def test_petrarch_reader(shared: Path) -> None:
+    from blocwatch.gold import read_petrarch
+
+    cases = list(read_petrarch(shared / "petrarch/validate/PETR.UnitTest.records.xml"))
+    assert len(cases) == 284
+    assert sum(len(c.events) for c in cases) == 359  # 385 codings less 19 noevents, 7 errors
+    assert cases[0].events[0].code == "064" and cases[0].date == "1995-01-01"
