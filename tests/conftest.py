@@ -26,3 +26,14 @@ def shared() -> Path:
             pytest.fail(f"shared data not found at {SHARED}: set BLOCWATCH_SHARED")
         pytest.skip(f"shared data not found at {SHARED}")
     return SHARED
+
+
+# -- event database (store, ingest): every such test runs on SQLite and on PostgreSQL ------
+@pytest.fixture(params=("sqlite", "postgresql"))
+def db_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """URL of an empty database: a SQLite file, or a new database on the PostgreSQL test
+    server (BLOCWATCH_TEST_PG_URL; see scripts/pg-test-server)."""
+    from storedb import database_url
+
+    with database_url(request.param, tmp_path) as url:
+        yield url

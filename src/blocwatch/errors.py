@@ -6,7 +6,8 @@
     │   └── EmptyInputError        the input holds no article text
     ├── KnowledgeBaseError         a data file (actors, lexicon, code table) is malformed;
     │                              carries ``origin`` (file:line)
-    └── ModelError                 the spaCy model is not installed or cannot load
+    ├── ModelError                 the spaCy model is not installed or cannot load
+    └── StoreError                 the database cannot be opened, migrated or written
 
 Every message says what to do.  The CLI prints ``str(error)`` on one line.
 """
@@ -45,3 +46,7 @@ class KnowledgeBaseError(BlocwatchError):
 
 class ModelError(BlocwatchError):
     """The spaCy model cannot be loaded."""
+
+
+class StoreError(BlocwatchError):
+    """The event database cannot be opened, migrated or written."""

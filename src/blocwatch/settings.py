@@ -28,6 +28,18 @@ SETTINGS: tuple[Setting, ...] = (
             "Sentences longer than this many tokens are not coded (run-on text, tables)."),
     Setting("coref_window", 3,
             "How many previous sentences anaphors ('it', 'the ministry') may reach back to."),
+    Setting("database", "sqlite:///blocwatch.db",
+            "Database URL for ingest and queries (sqlite:///FILE or postgresql://...)."),
+    Setting("ingest_batch_size", 16,
+            "Documents per ingest batch: one worker job and one database transaction."),
+    Setting("near_duplicate_threshold", 0.7,
+            "Estimated Jaccard similarity (word 3-grams) above which a document is a "
+            "near-duplicate of an earlier one."),
+    Setting("fetch_timeout", 20.0, "Seconds before a feed or page request times out."),
+    Setting("fetch_retries", 3, "Retries of a failed feed or page request (with back-off)."),
+    Setting("fetch_delay", 1.0, "Seconds between two requests to the same host."),
+    Setting("user_agent", "blocwatch/0.1 (news event coder)",
+            "User-Agent header sent with feed and page requests."),
 )
 
 
@@ -40,6 +52,13 @@ class Settings:
     max_document_chars: int = 2_000_000
     max_sentence_tokens: int = 150
     coref_window: int = 3
+    database: str = "sqlite:///blocwatch.db"
+    ingest_batch_size: int = 16
+    near_duplicate_threshold: float = 0.7
+    fetch_timeout: float = 20.0
+    fetch_retries: int = 3
+    fetch_delay: float = 1.0
+    user_agent: str = "blocwatch/0.1 (news event coder)"
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

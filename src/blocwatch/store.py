@@ -1,0 +1,614 @@
+"""The event database: documents, events (one row per event, however many documents report
+it), the reports that link them, quotes, actors seen and ingest runs.
+
+SQLite by default (a file, WAL mode), PostgreSQL by URL (psycopg 3); one code path, every
+query a SQLAlchemy Core expression.
+
+    >>> store = Store("sqlite:///blocwatch.db")
+    >>> for row in store.events(EventFilter(actor="RUS", min_reports=2)):
+    ...     print(row.id, row.event.cameo, row.report_count)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    Engine,
+    and_,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.sql import Select
+
+from . import schema as s
+from .dedup import Fingerprint, Match, Signature, best_match
+from .errors import StoreError
+from .records import ActorRef, CodedArticle, Event, Plover, VerbRef
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+DEFAULT_URL = "sqlite:///blocwatch.db"
+STATUSES = ("coded", "duplicate", "failed")
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` mean psycopg 3; anything else is kept."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def document_ident(key: str, text_hash: str) -> str:
+    """Identity of one version of one document."""
+    return hashlib.sha256(f"{key}\x1f{text_hash}".encode()).hexdigest()
+
+
+def event_key(ev: Event, document_ident: str) -> str:
+    """Same date, source, target, CAMEO code and modality = same event.  An undated event
+    can only be matched within its own document."""
+    parts = [ev.date or "", ev.source.code, ev.target.code if ev.target else "", ev.cameo,
+             ev.modality, "" if ev.date else document_ident]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+# -- records going in -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One document's outcome, ready to store.  ``duplicate_of`` is the original's database
+    id, or the ident of an original written earlier in the same run."""
+
+    key: str
+    origin: str
+    status: str
+    fingerprint: Fingerprint | None = None
+    source: str | None = None
+    url: str | None = None
+    title: str | None = None
+    date: str | None = None
+    chars: int = 0
+    error: str | None = None
+    duplicate_of: int | str | None = None
+    duplicate_kind: str | None = None
+    similarity: float | None = None
+    coded: CodedArticle | None = None
+
+    @property
+    def ident(self) -> str:
+        return document_ident(self.key, self.fingerprint.text_hash if self.fingerprint else "")
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    events_added: int
+    reports_added: int
+
+
+# -- records coming out ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class EventFilter:
+    """Filters of :meth:`Store.events`; None means no filter.  Actor filters match an actor
+    code or a country code; ``code`` is a CAMEO code prefix."""
+
+    actor: str | None = None
+    source: str | None = None
+    target: str | None = None
+    code: str | None = None
+    root: str | None = None
+    quad: tuple[int, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    modality: tuple[str, ...] = ()
+    min_reports: int | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event in the store: the contract's record (evidence of its first report) plus how
+    many documents report it."""
+
+    id: int
+    event: Event
+    report_count: int
+    mention_count: int
+    source_count: int
+    url: str | None
+    added_at: dt.datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.event.to_dict(), "event_id": self.id, "report_count": self.report_count,
+                "mention_count": self.mention_count}
+
+
+@dataclass(frozen=True)
+class Report:
+    """One sentence of one document that reports an event."""
+
+    event_id: int
+    document_key: str
+    sentence_index: int
+    sentence: str
+    verb: str
+    rule: str
+    modality: str
+    attribution: str | None
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    id: int
+    key: str
+    origin: str
+    source: str | None
+    url: str | None
+    title: str | None
+    date: str | None
+    status: str
+    error: str | None
+    duplicate_of: int | None
+    duplicate_kind: str | None
+    similarity: float | None
+    reports: int
+    run_id: int
+
+
+@dataclass(frozen=True)
+class StoredActor:
+    code: str
+    country: str | None
+    sector: str | None
+    org: str | None
+    name: str
+    event_count: int
+    first_date: str | None
+    last_date: str | None
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    documents: dict[str, int] = field(default_factory=dict)
+    events: int = 0
+    reports: int = 0
+    quotes: int = 0
+    actors: int = 0
+    runs: int = 0
+
+
+class Store:
+    """One database.  Opening it applies pending migrations (``migrate=False`` to not)."""
+
+    def __init__(self, url: str = DEFAULT_URL, *, migrate: bool = True) -> None:
+        self.url = normalise_url(url)
+        self.engine = _engine(self.url)
+        if migrate:
+            self.migrate()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    # -- migrations ------------------------------------------------------------------------
+    def applied_migrations(self) -> list[str]:
+        with self._connect() as conn:
+            if not inspect(conn).has_table(s.migrations.name):
+                return []
+            rows = conn.execute(select(s.migrations.c.name).order_by(s.migrations.c.name))
+            return [r.name for r in rows]
+
+    def migrate(self, upto: str | None = None) -> list[str]:
+        """Apply pending migrations in order (up to and including ``upto``); each one and its
+        record in ``migrations`` commit together or not at all."""
+        names = [m.name for m in s.MIGRATIONS]
+        if upto is not None and upto not in names:
+            raise StoreError(f"no migration named {upto!r}: known are {', '.join(names)}")
+        with self._begin() as conn:
+            s.migrations.create(conn, checkfirst=True)
+        done = set(self.applied_migrations())
+        applied = []
+        for migration in s.MIGRATIONS:
+            if migration.name not in done:
+                try:
+                    with self._begin() as conn:
+                        migration.apply(conn)
+                        conn.execute(insert(s.migrations).values(name=migration.name,
+                                                                 applied_at=_now()))
+                except SQLAlchemyError as err:
+                    raise StoreError(f"{self._where()}: migration {migration.name} failed "
+                                     f"({_short(err)}); the database was left as it was") from None
+                log.info("applied migration %s", migration.name)
+                applied.append(migration.name)
+            if migration.name == upto:
+                break
+        return applied
+
+    # -- runs ------------------------------------------------------------------------------
+    def begin_run(self, sources: Sequence[str], workers: int) -> int:
+        with self._begin() as conn:
+            result = conn.execute(insert(s.runs).values(
+                started_at=_now(), status="running", sources="\n".join(sources),
+                workers=workers, seen=0, skipped=0, coded=0, duplicates=0, failed=0,
+                events_added=0, reports_added=0))
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def finish_run(self, run_id: int, status: str, **counts: int) -> None:
+        with self._begin() as conn:
+            conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(
+                finished_at=_now(), status=status, **counts))
+
+    # -- look-ups during ingest ------------------------------------------------------------
+    def document_status(self, key: str, text_hash: str) -> str | None:
+        """Status of this version of this document, None if it was never stored."""
+        with self._connect() as conn:
+            return conn.execute(select(s.documents.c.status).where(
+                s.documents.c.ident == document_ident(key, text_hash))).scalar()
+
+    def has_key(self, key: str) -> bool:
+        """Whether some version of document ``key`` was stored and not failed."""
+        with self._connect() as conn:
+            return conn.execute(select(s.documents.c.id).where(
+                s.documents.c.key == key, s.documents.c.status != "failed").limit(1)
+            ).first() is not None
+
+    def find_original(self, fp: Fingerprint, threshold: float, *, exclude: str = ""
+                      ) -> Match | None:
+        """The stored document ``fp`` duplicates: same normalised text, else the most
+        similar coded document at or above ``threshold``.  ``exclude``: an ident to ignore
+        (the document itself, when a failed one is tried again)."""
+        d, b = s.documents, s.document_bands
+        with self._connect() as conn:
+            exact = conn.execute(select(d.c.id).where(d.c.text_hash == fp.text_hash,
+                                                      d.c.ident != exclude)
+                                 .order_by(d.c.id).limit(1)).scalar()
+            if exact is not None:
+                return Match(int(exact), "exact", 1.0)
+            if fp.signature is None or not fp.bands:
+                return None
+            pairs = list(enumerate(fp.bands))
+            rows = conn.execute(
+                select(d.c.id, d.c.signature).distinct()
+                .join(b, b.c.document_id == d.c.id)
+                .where(tuple_(b.c.band, b.c.hash).in_(pairs)).order_by(d.c.id))
+            candidates = [(int(r.id), Signature(bytes(r.signature))) for r in rows
+                          if r.signature is not None]
+        return best_match(fp.signature, candidates, threshold)
+
+    # -- writing ---------------------------------------------------------------------------
+    def write_batch(self, run_id: int, records: Iterable[DocumentRecord]) -> BatchResult:
+        """Store a batch of documents with their events, reports and quotes in one
+        transaction: all of it or nothing."""
+        events_added = reports_added = 0
+        try:
+            with self._begin() as conn:
+                for rec in records:
+                    doc_id = _upsert_document(conn, run_id, rec)
+                    if rec.coded is not None:
+                        added, reports = _write_coded(conn, run_id, doc_id, rec)
+                        events_added += added
+                        reports_added += reports
+        except SQLAlchemyError as err:
+            raise StoreError(f"{self._where()}: could not write a batch ({_short(err)})") from None
+        return BatchResult(events_added, reports_added)
+
+    # -- queries ---------------------------------------------------------------------------
+    def events(self, filters: EventFilter | None = None) -> Iterator[StoredEvent]:
+        """Events matching ``filters``, by date then id."""
+        query = _event_query(filters or EventFilter())
+        with self._connect() as conn:
+            for row in conn.execution_options(yield_per=500).execute(query):
+                yield _stored_event(row)
+
+    def reports(self, event_id: int) -> list[Report]:
+        r, d = s.event_reports, s.documents
+        query = (select(r, d.c.key).join(d, d.c.id == r.c.document_id)
+                 .where(r.c.event_id == event_id).order_by(r.c.id))
+        with self._connect() as conn:
+            return [Report(row.event_id, row.key, row.sentence_index, row.sentence,
+                           row.verb_text, row.rule, row.modality, row.attribution)
+                    for row in conn.execute(query)]
+
+    def documents(self, status: str | None = None, limit: int | None = None
+                  ) -> Iterator[StoredDocument]:
+        d, r = s.documents, s.event_reports
+        reports = (select(func.count()).select_from(r).where(r.c.document_id == d.c.id)
+                   .scalar_subquery())
+        query = select(d, reports.label("reports")).order_by(d.c.id)
+        if status is not None:
+            query = query.where(d.c.status == status)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._connect() as conn:
+            for row in conn.execution_options(yield_per=500).execute(query):
+                yield StoredDocument(
+                    int(row.id), row.key, row.origin, row.source, row.url, row.title, row.date,
+                    row.status, row.error, row.duplicate_of, row.duplicate_kind, row.similarity,
+                    int(row.reports), int(row.run_id))
+
+    def actors(self, limit: int | None = None) -> Iterator[StoredActor]:
+        a = s.actors
+        query = select(a).order_by(a.c.event_count.desc(), a.c.code)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._connect() as conn:
+            for row in conn.execute(query):
+                yield StoredActor(row.code, row.country, row.sector, row.org, row.name,
+                                  int(row.event_count), row.first_date, row.last_date)
+
+    def counts(self) -> StoreCounts:
+        with self._connect() as conn:
+            by_status = dict(conn.execute(select(s.documents.c.status, func.count())
+                                          .group_by(s.documents.c.status)).all())
+
+            def count(table: Any) -> int:
+                return int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
+
+            return StoreCounts({k: int(v) for k, v in by_status.items()}, count(s.events),
+                               count(s.event_reports), count(s.quotes), count(s.actors),
+                               count(s.runs))
+
+    # -- internals -------------------------------------------------------------------------
+    def _connect(self) -> Connection:
+        try:
+            return self.engine.connect()
+        except OperationalError as err:
+            raise StoreError(f"{self._where()}: cannot open the database ({_short(err)}): "
+                             "check --db") from None
+
+    @contextlib.contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        """A connection in a transaction: committed at the end, rolled back on error."""
+        with self._connect() as conn, conn.begin():
+            yield conn
+
+    def _where(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+
+def _engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"{url!r} is not a database URL: use sqlite:///FILE or "
+                         "postgresql://USER@HOST:PORT/DB") from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise StoreError(f"{url!r}: unsupported database {backend!r}: use sqlite:///FILE or "
+                         "postgresql://USER@HOST:PORT/DB")
+    try:
+        engine = create_engine(url, future=True)
+    except (ArgumentError, ImportError) as err:
+        raise StoreError(f"{url!r}: cannot use this database URL ({err})") from None
+    if backend == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # pysqlite would not begin transactions before DDL: take over BEGIN (see _sqlite_begin)
+    # so that a migration and a batch are each one transaction.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _short(err: Exception) -> str:
+    text = str(getattr(err, "orig", None) or err).strip().splitlines()
+    return text[0] if text else type(err).__name__
+
+
+# -- writing helpers ----------------------------------------------------------------------------
+def _upsert_document(conn: Connection, run_id: int, rec: DocumentRecord) -> int:
+    d = s.documents
+    fp = rec.fingerprint
+    duplicate_of = rec.duplicate_of
+    if isinstance(duplicate_of, str):  # an original written earlier in this run
+        duplicate_of = conn.execute(select(d.c.id).where(d.c.ident == duplicate_of)).scalar()
+    values = dict(
+        key=rec.key, origin=rec.origin, source=rec.source, url=rec.url, title=rec.title,
+        date=rec.date, text_hash=fp.text_hash if fp else "", chars=rec.chars, status=rec.status,
+        error=rec.error, duplicate_of=duplicate_of, duplicate_kind=rec.duplicate_kind,
+        similarity=rec.similarity,
+        signature=fp.signature.values if fp and fp.signature and rec.status == "coded" else None,
+        run_id=run_id, added_at=_now())
+    existing = conn.execute(select(d.c.id).where(d.c.ident == rec.ident)).scalar()
+    if existing is None:
+        doc_id = int(conn.execute(insert(d).values(ident=rec.ident, **values))
+                     .inserted_primary_key[0])  # type: ignore[index]
+    else:  # a failed document tried again
+        doc_id = int(existing)
+        conn.execute(update(d).where(d.c.id == doc_id).values(**values))
+    if fp is not None and fp.bands and rec.status == "coded":
+        conn.execute(insert(s.document_bands), [
+            {"document_id": doc_id, "band": band, "hash": key}
+            for band, key in enumerate(fp.bands)])
+    return doc_id
+
+
+def _write_coded(conn: Connection, run_id: int, doc_id: int, rec: DocumentRecord
+                 ) -> tuple[int, int]:
+    assert rec.coded is not None
+    groups: dict[str, list[Event]] = {}
+    for ev in rec.coded.events:
+        groups.setdefault(event_key(ev, rec.ident), []).append(ev)
+    added = 0
+    reports: list[dict[str, Any]] = []
+    for key, evs in groups.items():
+        event_id, new = _upsert_event(conn, run_id, doc_id, key, evs)
+        added += new
+        reports += [_report_row(event_id, doc_id, ev) for ev in evs]
+    if reports:
+        conn.execute(insert(s.event_reports), reports)
+    quotes = [{"document_id": doc_id, "sentence_index": q.sentence_index, "quote": q.quote,
+               "speaker_code": q.speaker.code, "speaker_text": q.speaker.text}
+              for q in rec.coded.quotes]
+    if quotes:
+        conn.execute(insert(s.quotes), quotes)
+    return added, len(reports)
+
+
+def _upsert_event(conn: Connection, run_id: int, doc_id: int, key: str, evs: list[Event]
+                  ) -> tuple[int, int]:
+    e = s.events
+    existing = conn.execute(select(e.c.id).where(e.c.key == key)).scalar()
+    if existing is not None:
+        conn.execute(update(e).where(e.c.id == existing).values(
+            report_count=e.c.report_count + 1, mention_count=e.c.mention_count + len(evs)))
+        return int(existing), 0
+    first = evs[0]
+    row = _event_row(first)
+    row.update(key=key, document_id=doc_id, report_count=1, mention_count=len(evs),
+               run_id=run_id, added_at=_now())
+    event_id = int(conn.execute(insert(e).values(**row)).inserted_primary_key[0])  # type: ignore[index]
+    for actor in {a.code: a for a in (first.source, first.target) if a is not None}.values():
+        _count_actor(conn, actor, first.date)
+    return event_id, 1
+
+
+def _count_actor(conn: Connection, actor: ActorRef, date: str | None) -> None:
+    a = s.actors
+    row = conn.execute(select(a.c.first_date, a.c.last_date).where(a.c.code == actor.code)).first()
+    if row is None:
+        conn.execute(insert(a).values(code=actor.code, country=actor.country, sector=actor.sector,
+                                      org=actor.org, name=actor.text, event_count=1,
+                                      first_date=date, last_date=date))
+        return
+    dates = [x for x in (row.first_date, row.last_date, date) if x]
+    conn.execute(update(a).where(a.c.code == actor.code).values(
+        event_count=a.c.event_count + 1, first_date=min(dates, default=None),
+        last_date=max(dates, default=None)))
+
+
+def _actor_values(role: str, actor: ActorRef | None) -> dict[str, Any]:
+    names = ("code", "country", "sector", "org", "text", "start", "end")
+    return {f"{role}_{n}": getattr(actor, n) if actor else None for n in names}
+
+
+def _event_row(ev: Event) -> dict[str, Any]:
+    return {
+        "date": ev.date, **_actor_values("source", ev.source), **_actor_values("target", ev.target),
+        "cameo": ev.cameo, "root": ev.root, "quad_class": ev.quad_class,
+        "goldstein": ev.goldstein, "plover_event": ev.plover.event,
+        "plover_mode": ev.plover.mode, "modality": ev.modality, "attribution": ev.attribution,
+        "verb_text": ev.verb.text, "verb_lemma": ev.verb.lemma, "verb_start": ev.verb.start,
+        "verb_end": ev.verb.end, "rule": ev.rule, "sentence_index": ev.sentence_index,
+        "sentence": ev.sentence,
+    }
+
+
+def _report_row(event_id: int, doc_id: int, ev: Event) -> dict[str, Any]:
+    tgt = ev.target
+    return {
+        "event_id": event_id, "document_id": doc_id, "sentence_index": ev.sentence_index,
+        "sentence": ev.sentence, "source_text": ev.source.text, "source_start": ev.source.start,
+        "source_end": ev.source.end, "target_text": tgt.text if tgt else None,
+        "target_start": tgt.start if tgt else None, "target_end": tgt.end if tgt else None,
+        "verb_text": ev.verb.text, "verb_lemma": ev.verb.lemma, "verb_start": ev.verb.start,
+        "verb_end": ev.verb.end, "rule": ev.rule, "modality": ev.modality,
+        "attribution": ev.attribution,
+    }
+
+
+# -- query helpers -----------------------------------------------------------------------------
+def _actor_match(role: str, code: str):  # type: ignore[no-untyped-def]
+    e = s.events
+    return or_(e.c[f"{role}_code"] == code, e.c[f"{role}_country"] == code)
+
+
+def _event_query(f: EventFilter) -> Select[Any]:
+    e, d, r = s.events, s.documents, s.event_reports
+    # GDELT's NumSources: distinct outlets; a document of unknown outlet counts as its own
+    sources = (select(func.count(func.distinct(func.coalesce(d.c.source, d.c.key))))
+               .select_from(r)
+               .join(d, d.c.id == r.c.document_id).where(r.c.event_id == e.c.id)
+               .scalar_subquery())
+    query = (select(e, d.c.key.label("doc_key"), d.c.url.label("doc_url"),
+                    sources.label("source_count"))
+             .join(d, d.c.id == e.c.document_id))
+    conditions = []
+    if f.actor:
+        conditions.append(or_(_actor_match("source", f.actor), _actor_match("target", f.actor)))
+    if f.source:
+        conditions.append(_actor_match("source", f.source))
+    if f.target:
+        conditions.append(_actor_match("target", f.target))
+    if f.code:
+        conditions.append(e.c.cameo.startswith(f.code, autoescape=True))
+    if f.root:
+        conditions.append(e.c.root == f.root)
+    if f.quad:
+        conditions.append(e.c.quad_class.in_(f.quad))
+    if f.since:
+        conditions.append(e.c.date >= f.since)
+    if f.until:
+        conditions.append(e.c.date <= f.until)
+    if f.modality:
+        conditions.append(e.c.modality.in_(f.modality))
+    if f.min_reports:
+        conditions.append(e.c.report_count >= f.min_reports)
+    if conditions:
+        query = query.where(and_(*conditions))
+    query = query.order_by(e.c.date.is_(None), e.c.date, e.c.id)
+    if f.limit is not None:
+        query = query.limit(f.limit)
+    return query
+
+
+def _actor_ref(row: Any, role: str) -> ActorRef | None:
+    if row._mapping[f"{role}_code"] is None:
+        return None
+    m = row._mapping
+    return ActorRef(m[f"{role}_code"], m[f"{role}_country"], m[f"{role}_sector"],
+                    m[f"{role}_org"], m[f"{role}_text"], m[f"{role}_start"], m[f"{role}_end"])
+
+
+def _stored_event(row: Any) -> StoredEvent:
+    source = _actor_ref(row, "source")
+    assert source is not None
+    ev = Event(doc_id=row.doc_key, sentence_index=row.sentence_index, sentence=row.sentence,
+               date=row.date, source=source, target=_actor_ref(row, "target"), cameo=row.cameo,
+               root=row.root, quad_class=int(row.quad_class), goldstein=float(row.goldstein),
+               plover=Plover(row.plover_event, row.plover_mode), modality=row.modality,
+               attribution=row.attribution,
+               verb=VerbRef(row.verb_text, row.verb_lemma, row.verb_start, row.verb_end),
+               rule=row.rule)
+    return StoredEvent(int(row.id), ev, int(row.report_count), int(row.mention_count),
+                       int(row.source_count or 0), row.doc_url, row.added_at)
