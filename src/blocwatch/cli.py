@@ -98,3 +98,4 @@ def code(
         console.print(quote_table(rows) if quotes else event_table(rows))
     raise typer.Exit(1 if failures else 0)
 from . import cli_eval  # noqa: E402,F401  (registers blocwatch eval)
+from . import cli_analysis  # noqa: E402,F401  (registers dyad, blocs, alerts)

@@ -1,0 +1,193 @@
+"""``blocwatch dyad``, ``blocwatch blocs`` and ``blocwatch alerts``: thin commands over
+:mod:`blocwatch.analysis`, reading events from the store.  ``--explain`` lists the events
+behind every number."""
+
+from __future__ import annotations
+
+import csv
+import enum
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .cli import _check_date, _fail, app
+from .errors import BlocwatchError
+
+
+class Period(str, enum.Enum):
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+
+
+class OutFormat(str, enum.Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: setting "
+                                                     "'database', sqlite:///blocwatch.db).")]
+Since = Annotated[str | None, typer.Option(callback=_check_date, help="From this date.")]
+Until = Annotated[str | None, typer.Option(callback=_check_date, help="Up to this date.")]
+Modality = Annotated[list[str] | None, typer.Option(
+    "--modality", help="Modalities to count (repeatable; default: asserted).")]
+Explain = Annotated[bool, typer.Option("--explain", help="List the events behind numbers.")]
+
+
+def _load(db: str | None, since: str | None, until: str | None) -> list[Any]:
+    from .analysis import WeightedEvent
+    from .settings import Settings
+    from .store import EventFilter, Store
+
+    try:
+        store = Store(db or Settings.from_env().database)
+    except BlocwatchError as err:
+        _fail(str(err), 2)
+    try:
+        return [WeightedEvent(row.id, row.event, row.report_count)
+                for row in store.events(EventFilter(since=since, until=until))]
+    except BlocwatchError as err:
+        _fail(str(err), 2)
+    finally:
+        store.close()
+    return []
+
+
+def _modalities(values: list[str] | None) -> tuple[str, ...]:
+    from .records import MODALITIES
+
+    chosen = tuple(values or ["asserted"])
+    bad = [m for m in chosen if m not in MODALITIES]
+    if bad:
+        raise typer.BadParameter(f"unknown modality {bad[0]!r}: use {', '.join(MODALITIES)}")
+    return chosen
+
+
+def _explain(events: list[Any], ids: set[int]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="evidence", box=None)
+    for name in ("id", "date", "source", "event", "target", "reports", "sentence"):
+        table.add_column(name, overflow="fold")
+    for w in events:
+        if w.id in ids:
+            e = w.event
+            table.add_row(str(w.id), e.date or "", e.source.code, e.cameo,
+                          e.target.code if e.target else "-", str(w.reports), e.sentence)
+    Console(width=None if sys.stdout.isatty() else 140).print(table)
+
+
+@app.command()
+def dyad(a: Annotated[str, typer.Argument(help="First actor (USA, KOR, NATO, KORGOV...).")],
+         b: Annotated[str, typer.Argument(help="Second actor.")],
+         by: Annotated[Period, typer.Option("--by", help="Period.")] = Period.month,
+         db: Db = None, since: Since = None, until: Until = None,
+         modality: Modality = None,
+         weighted: Annotated[bool, typer.Option(help="Count reports, not events.")] = False,
+         directed: Annotated[bool, typer.Option(help="Only A -> B.")] = False,
+         by_sector: Annotated[bool, typer.Option(
+             "--by-sector", help="Actors are country+sector codes (KORGOV).")] = False,
+         png: Annotated[Path | None, typer.Option(help="Write a figure (.png/.svg).")] = None,
+         fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table,
+         explain: Explain = False) -> None:
+    """Cooperation and conflict between two actors, period by period."""
+    from .analysis import dyad_series
+
+    events = _load(db, since, until)
+    series = dyad_series(events, a.upper(), b.upper(), period=by.value,
+                         modalities=_modalities(modality), weighted=weighted,
+                         directed=directed, by_sector=by_sector)
+    rows = [{"period": p.period, "events": p.events, "verbal_coop": p.quad[0],
+             "material_coop": p.quad[1], "verbal_conflict": p.quad[2],
+             "material_conflict": p.quad[3], "goldstein_sum": p.goldstein_sum,
+             "goldstein_mean": p.goldstein_mean, "cooperation_share": p.cooperation_share}
+            for p in series]
+    _print_rows(rows, fmt, f"{a.upper()} - {b.upper()} by {by.value}")
+    if png is not None:
+        from .figures import dyad_figure
+
+        dyad_figure(series, a.upper(), b.upper(), png)
+    if explain:
+        _explain(events, {i for p in series for i in p.event_ids})
+
+
+@app.command()
+def blocs(db: Db = None, since: Since = None, until: Until = None, modality: Modality = None,
+          half_life: Annotated[float, typer.Option(help="Decay half-life in days (0: none).")
+                               ] = 90.0,
+          max_blocs: Annotated[int, typer.Option(min=1, max=8)] = 4,
+          png: Annotated[Path | None, typer.Option(help="Write the network (.png/.svg).")
+                         ] = None,
+          fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table,
+          explain: Explain = False) -> None:
+    """Blocs: actors grouped so that cooperation falls inside blocs, conflict between."""
+    from .analysis import find_blocs, relations_graph
+
+    events = _load(db, since, until)
+    graph = relations_graph(events, until=until, half_life_days=half_life or None,
+                            modalities=_modalities(modality))
+    partition = find_blocs(graph, max_blocs=max_blocs)
+    data = {"blocs": [{"members": list(b.members), "cohesion": b.cohesion}
+                      for b in partition.blocs],
+            "frustration": partition.frustration,
+            "alignment": {k: list(v) for k, v in partition.alignment.items()},
+            "edges": [{"a": u, "b": v, "weight": d["weight"], "cooperation": d["cooperation"],
+                       "conflict": d["conflict"]} for u, v, d in sorted(graph.edges(data=True))]}
+    if fmt is OutFormat.json:
+        typer.echo(json.dumps(data, indent=2))
+    else:
+        rows = [{"bloc": i + 1, "members": " ".join(b["members"]), "cohesion": b["cohesion"]}
+                for i, b in enumerate(data["blocs"])]
+        _print_rows(rows, fmt, f"blocs (frustration {partition.frustration})")
+    if png is not None:
+        from .figures import network_figure
+
+        network_figure(graph, partition, png)
+    if explain:
+        _explain(events, {i for _, _, d in graph.edges(data=True) for i in d["event_ids"]})
+
+
+@app.command()
+def alerts(db: Db = None, since: Since = None,
+           by: Annotated[Period, typer.Option("--by", help="Period.")] = Period.week,
+           alpha: Annotated[float, typer.Option(min=1e-9, max=0.5)] = 0.01,
+           min_events: Annotated[int, typer.Option(min=1)] = 3,
+           fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table,
+           explain: Explain = False) -> None:
+    """Escalation alerts: dyads whose conflict rose well above their own baseline."""
+    from .analysis import escalation_alerts
+
+    events = _load(db, None, None)
+    found = escalation_alerts(events, period=by.value, alpha=alpha, min_events=min_events,
+                              since=since)
+    rows = [{"dyad": f"{x.dyad[0]}-{x.dyad[1]}", "period": x.period, "conflict_events": x.count,
+             "baseline": x.baseline, "probability": f"{x.probability:.2g}"} for x in found]
+    _print_rows(rows, fmt, f"{len(rows)} escalation alert(s)")
+    if explain:
+        _explain(events, {i for x in found for i in x.event_ids})
+
+
+def _print_rows(rows: list[dict[str, Any]], fmt: OutFormat, title: str) -> None:
+    if fmt is OutFormat.json:
+        typer.echo(json.dumps(rows, indent=2))
+    elif fmt is OutFormat.csv:
+        if rows:
+            writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title, box=None)
+        for name in (rows[0] if rows else {"(none)": ""}):
+            table.add_column(name)
+        for row in rows:
+            table.add_row(*[str(v) for v in row.values()])
+        Console(width=None if sys.stdout.isatty() else 140).print(table)
