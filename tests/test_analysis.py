@@ -8,9 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from blocwatch.analysis import (WeightedEvent, alignment, bloc_changes, dyad_series,
-                                escalation_alerts, find_blocs, period_of, poisson_tail,
-                                relations_graph)
+from blocwatch.analysis import (
+    WeightedEvent,
+    alignment,
+    bloc_changes,
+    dyad_series,
+    escalation_alerts,
+    find_blocs,
+    period_of,
+    poisson_tail,
+    relations_graph,
+)
 from blocwatch.lexicon import load_codes
 from blocwatch.records import ActorRef, Event, Plover, VerbRef
 

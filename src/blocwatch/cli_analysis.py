@@ -17,14 +17,14 @@ from .cli import _check_date, _fail, app
 from .errors import BlocwatchError
 
 
-class Period(str, enum.Enum):
+class Period(enum.StrEnum):
     day = "day"
     week = "week"
     month = "month"
     quarter = "quarter"
 
 
-class OutFormat(str, enum.Enum):
+class OutFormat(enum.StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
