@@ -118,23 +118,36 @@ class _Index:
     synsets: dict[str, tuple[tuple[str, ...], ...]]
     story_discard: re.Pattern[str] | None
     sentence_discard: re.Pattern[str] | None
-    split: Callable[[str], tuple[str, ...]]
+    split: Split
 
 
-def _splitter(tokenizer: Callable[[str], Sequence[str]]) -> Callable[[str], tuple[str, ...]]:
-    cache: dict[str, tuple[str, ...]] = {}
+Split = Callable[[str], tuple[tuple[str, ...], ...]]
 
-    def split(word: str) -> tuple[str, ...]:
+
+def _splitter(tokenizer: Callable[[str], Sequence[str]]) -> Split:
+    """A dictionary word as token sequences of the text's tokenizer ("BARAD-DUR" ->
+    BARAD - DUR); one per way the word may be cased in text, when they differ."""
+    cache: dict[str, tuple[tuple[str, ...], ...]] = {}
+
+    def split(word: str) -> tuple[tuple[str, ...], ...]:
         if word.isalnum():
-            return (word,)
+            return ((word,),)
         if word not in cache:
-            cache[word] = tuple(t.upper() for t in tokenizer(word.lower()) if t.strip())
+            variants: list[tuple[str, ...]] = []
+            for form in (word, word.lower(), word.title()):
+                toks = tuple(t.upper() for t in tokenizer(form) if t.strip())
+                if toks and toks not in variants:
+                    variants.append(toks)
+            cache[word] = tuple(variants) or ((word,),)
         return cache[word]
     return split
 
 
-def _phrase(words: Iterable[str], split: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
-    return tuple(t for w in words for t in split(w))
+def _phrases(words: Iterable[str], split: Split) -> list[tuple[str, ...]]:
+    seqs: list[tuple[str, ...]] = [()]
+    for word in words:
+        seqs = [s + v for s in seqs for v in split(word)]
+    return seqs
 
 
 def _by_first(items: Iterable[tuple[tuple[str, ...], object]]) -> dict[str, tuple]:  # type: ignore[type-arg]
@@ -146,8 +159,8 @@ def _by_first(items: Iterable[tuple[tuple[str, ...], object]]) -> dict[str, tupl
     return {k: tuple(sorted(reversed(v), key=lambda p: -len(p[0]))) for k, v in out.items()}
 
 
-def _flatten_synsets(dicts: PetrarchDictionaries, split: Callable[[str], tuple[str, ...]]
-                     ) -> dict[str, tuple[tuple[str, ...], ...]]:
+def _flatten_synsets(dicts: PetrarchDictionaries,
+                     split: Split) -> dict[str, tuple[tuple[str, ...], ...]]:
     flat: dict[str, tuple[tuple[str, ...], ...]] = {}
 
     def expand(name: str, depth: int) -> tuple[tuple[str, ...], ...]:
@@ -158,7 +171,7 @@ def _flatten_synsets(dicts: PetrarchDictionaries, split: Callable[[str], tuple[s
             seqs: list[tuple[str, ...]] = [()]
             for el in member:
                 parts = expand(el.value, depth + 1) if el.kind == "synset" and depth < 8 \
-                    else ((split(el.value),) if el.kind == "word" else ())
+                    else (split(el.value) if el.kind == "word" else ())
                 seqs = [s + p for s in seqs for p in parts]
             alternatives += [s for s in seqs if s]
         flat[name] = tuple(sorted(set(alternatives), key=lambda s: -len(s)))
@@ -177,8 +190,8 @@ def _discard_regex(phrases: list[tuple[str, ...]]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])", re.IGNORECASE)
 
 
-def _compile_forms(dicts: PetrarchDictionaries, split: Callable[[str], tuple[str, ...]]
-                   ) -> tuple[dict[str, tuple[_Form, ...]], dict[str, _Block]]:
+def _compile_forms(dicts: PetrarchDictionaries,
+                   split: Split) -> tuple[dict[str, tuple[_Form, ...]], dict[str, _Block]]:
     forms: dict[str, dict[tuple[tuple[str, ...], tuple[str, ...]], _Form]] = {}
     blocks: dict[str, _Block] = {}
     for block in dicts.blocks:
@@ -197,19 +210,20 @@ def _compile_forms(dicts: PetrarchDictionaries, split: Callable[[str], tuple[str
 
 
 def _add_form(forms: dict[str, dict], form: VerbForm, key: str,  # type: ignore[type-arg]
-              split: Callable[[str], tuple[str, ...]]) -> None:
-    before = _phrase(form.words[:form.verb_index], split)
-    after = _phrase(form.words[form.verb_index + 1:], split)
+              split: Split) -> None:
     verb = form.words[form.verb_index]
-    forms.setdefault(verb, {})[(before, after)] = _Form(
-        before, verb, after, key, form.code, " ".join(form.words))
+    for before in _phrases(form.words[:form.verb_index], split):
+        for after in _phrases(form.words[form.verb_index + 1:], split):
+            forms.setdefault(verb, {})[(before, after)] = _Form(
+                before, verb, after, key, form.code, " ".join(form.words))
 
 
 def compile_index(dicts: PetrarchDictionaries,
                   tokenizer: Callable[[str], Sequence[str]]) -> _Index:
     split = _splitter(tokenizer)
-    actors = _by_first((_phrase(p, split), a) for a in dicts.actors for p in a.phrases)
-    agents = _by_first((_phrase(a.phrase, split), a) for a in dicts.agents)
+    actors = _by_first((v, a) for a in dicts.actors for p in a.phrases
+                       for v in _phrases(p, split))
+    agents = _by_first((v, a) for a in dicts.agents for v in _phrases(a.phrase, split))
     forms, blocks = _compile_forms(dicts, split)
     return _Index(
         actors=actors, agents=agents, forms=forms, blocks=blocks,
@@ -235,6 +249,9 @@ class _Unit:
     code: str
     start: int
     end: int
+
+
+_NO_MENTION = _Mention(0, 0, ())
 
 
 @dataclass
@@ -335,8 +352,7 @@ class _Groups:
         """Units of ``head`` and its conjuncts."""
         if head.i in self.cache:
             return self.cache[head.i]
-        members = [head, *[c for c in head.conjuncts if c.i > head.i]]
-        found = [self._member(m) for m in members]
+        found = [self._member(m) for m in self._members(head)]
         shared = next((bases for bases, _, _ in found if bases), [])
         units: list[_Unit] = []
         for bases, agents, (start, end, former) in found:
@@ -346,8 +362,38 @@ class _Groups:
                 full = _compose(code, agents, former)
                 if not is_null(full[:3]) or agents:
                     units.append(_Unit(full, min(start, b_start), max(end, b_end)))
-        self.cache[head.i] = units
-        return units
+        unique = list({u.code: u for u in reversed(units)}.values())[::-1]
+        self.cache[head.i] = unique
+        return unique
+
+    def _members(self, head: Token) -> list[Token]:
+        """``head``, its conjuncts, and actor appositions with their conjuncts (spaCy
+        reads "Mordor, the Shire, Fornost and Bree" as an apposition)."""
+        members = [head, *[c for c in head.conjuncts if c.i > head.i]]
+        for member in list(members):
+            for child in member.children:
+                if child.dep_ == "appos" and self._has_actor(child):
+                    members += [child, *[c for c in child.conjuncts if c.i > child.i]]
+        return list(dict.fromkeys(members))
+
+    def _has_actor(self, tok: Token) -> bool:
+        return any(self.ctx.actors.get(t.i, _NO_MENTION).codes for t in _core(tok)[0])
+
+    def _coordinated(self, first: _Mention, head: Token) -> list[_Mention]:
+        """Actors coordinated with ``first`` inside the phrase ("Eriadori and Calenardhon
+        leaders"); with the head's own actor when the list hangs from it as a modifier
+        ("Fornost and the evil awful Gondor" parsed as nmod)."""
+        ctx, doc = self.ctx, self.ctx.sent.doc
+        last = doc[first.end - 1]
+        if last.i == head.i or not last.conjuncts:
+            return []
+        out = [ctx.actors[c.i] for c in last.conjuncts
+               if c.i in ctx.actors and ctx.actors[c.i].codes and c.i != head.i]
+        own = ctx.actors.get(head.i)
+        if out and own is not None and own.codes and last.dep_ in ("nmod", "compound") \
+                and own not in out and own != first:
+            out.append(own)
+        return out
 
     def _member(self, tok: Token) -> tuple[list[tuple[str, int, int]], list[AgentEntry],
                                             tuple[int, int, bool]]:
@@ -366,8 +412,8 @@ class _Groups:
         coded = [m for m in seen if m.codes]
         bases: list[tuple[str, int, int]] = []
         if coded:
-            first = coded[0]
-            bases = [(c, first.start, first.end) for c in first.codes]
+            for m in [coded[0], *self._coordinated(coded[0], tok)]:
+                bases += [(c, m.start, m.end) for c in m.codes]
         else:
             for pobj in pps:
                 if pobj.head.lower_ == "in" and not agents:
@@ -471,7 +517,7 @@ class _Matcher:
         """Ways ``el`` matches starting at ``pos`` (step +1) or ending at ``pos`` (-1):
         (the other end, bound actor units)."""
         if el.kind == "word":
-            seqs: Sequence[tuple[str, ...]] = (self.index.split(el.value),)
+            seqs: Sequence[tuple[str, ...]] = self.index.split(el.value)
         elif el.kind == "synset":
             seqs = self.index.synsets.get(el.value, ())
         else:
@@ -498,9 +544,13 @@ class _Matcher:
         limit = self.lower_end if step > 0 else self.vs
         if not (ctx.sent.start <= i < limit):
             return
-        if el.kind == "skip":
-            start, end = self.chunk_of.get(i, (i, i + 1))
-            yield (end if step > 0 else start), []
+        if el.kind == "skip":  # the rest of the noun phrase at pos
+            chunk = self.chunk_of.get(i)
+            mention = ctx.actors.get(i) or ctx.agents.get(i)
+            if chunk is None and mention is not None:
+                chunk = (mention.start, mention.end)
+            if chunk is not None:
+                yield (chunk[1] if step > 0 else chunk[0]), []
             return
         mention = ctx.actors.get(i) or ctx.agents.get(i)
         if mention is None or (step > 0 and mention.start != i) or \
@@ -669,7 +719,9 @@ class PetrarchCoder:
             return []
         rule = (f"petrarch:{block.name}:- {rule_pattern.text}" if rule_pattern
                 else f"petrarch:{block.name}:{hit.form.text}")
-        pairs = self._dyads(ctx, groups, hit, found)
+        pairs, mutual = self._dyads(ctx, groups, hit, found)
+        if mutual and not backward:
+            backward = forward
         events = []
         for src, tgt in pairs:
             if src.code == tgt.code:
@@ -681,19 +733,23 @@ class PetrarchCoder:
         return events
 
     def _dyads(self, ctx: _Sentence, groups: _Groups, hit: _Hit,
-               found: _Match) -> list[tuple[_Unit, _Unit]]:
+               found: _Match) -> tuple[list[tuple[_Unit, _Unit]], bool]:
+        """(source, target) pairs, and whether they are mutual (a compound's members)."""
         if found.compound and found.compound_upper and found.target is None \
                 and found.source is None:
             units = found.compound
-            return [(a, b) for n, a in enumerate(units) for b in units[n + 1:]]
+            return [(a, b) for n, a in enumerate(units) for b in units[n + 1:]], True
         sources = found.source
         targets = found.target if found.target is not None else found.compound
         passive_target: list[_Unit] = []
         if sources is None:
             sources, passive_target = self._source(ctx, groups, hit)
+            if targets and {(u.start, u.end) for u in sources} & \
+                    {(u.start, u.end) for u in targets}:
+                sources = self._source_above(ctx, groups, hit.token, targets)
         if targets is None:
             targets = passive_target or self._target(ctx, groups, hit, sources)
-        return [(s, t) for s in sources for t in targets]
+        return [(s, t) for s in sources for t in targets], False
 
     def _source(self, ctx: _Sentence, groups: _Groups,
                 hit: _Hit) -> tuple[list[_Unit], list[_Unit]]:
@@ -707,14 +763,38 @@ class PetrarchCoder:
             return [], []
         if subj.lower_ in PRONOUNS and subj.i not in ctx.actors:
             return self._antecedent(ctx, groups, subj), []
-        return groups.group(subj), []
+        units = list(groups.group(subj))
+        for other in subj.head.children:  # "Lions, tigers, and Gondor" as two subjects
+            if other.dep_ == "nsubj" and other is not subj:
+                units += groups.group(other)
+        if not units:  # "Resumption of ties between Arnor and Gondor may spur ..."
+            first = next((t.i for t in subj.subtree if ctx.actors.get(t.i, _NO_MENTION).codes),
+                         None)
+            units = groups.at(first) if first is not None else []
+        return units, []
+
+    def _source_above(self, ctx: _Sentence, groups: _Groups, verb: Token,
+                      avoid: list[_Unit]) -> list[_Unit]:
+        """The subject of a verb above ``verb`` ("X noted that Y regretted ...") that is
+        not ``avoid``."""
+        spans = {(u.start, u.end) for u in avoid}
+        tok = verb
+        for _ in range(6):
+            if tok.head is tok:
+                break
+            tok = tok.head
+            subj, _ = _subject(tok)
+            units = groups.group(subj) if subj is not None else []
+            if units and not {(u.start, u.end) for u in units} & spans:
+                return units
+        return []
 
     def _antecedent(self, ctx: _Sentence, groups: _Groups, pron: Token) -> list[_Unit]:
         """Nearest earlier subject with an actor, else the sentence's first actor."""
         before = sorted({m.start for i, m in ctx.actors.items() if m.end <= pron.i and m.codes})
         subjects = [i for i in before if np_head(ctx.sent.doc[i]).dep_ in ("nsubj",
                                                                           "nsubjpass")]
-        for i in (subjects[::-1] or before[:1]):
+        for i in subjects[::-1]:
             units = groups.at(i)
             if units:
                 return units
@@ -776,8 +856,10 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
             return None, False
         tok = tok.head
         found = frames.children(tok, "nsubj", "nsubjpass", "csubj")
-        if found:
+        if found:  # "Gollum was seen to break ...": the raised subject
             return found[0], False
+        if frames.children(tok, "auxpass"):  # "to be allowed to leave ... by elves"
+            return None, False
     return None, False
 
 
