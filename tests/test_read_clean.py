@@ -143,3 +143,24 @@ def test_html_body_is_extracted(tmp_path: Path) -> None:
     (art,) = read_inputs([_write(tmp_path, "page.html", html.encode())])
     assert isinstance(art, Article)
     assert "North Korea accused" in art.text and "Home | World" not in art.text
+
+
+@pytest.mark.parametrize(("text", "paragraphs"), [
+    ("One line.\nTwo line.", ["One line.", "Two line."]),
+    ("Showers continued in\nthe Bahia zone, easing the\ndrought, it said.\n    The dry period\n"
+     "means delays.", ["Showers continued in the Bahia zone, easing the drought, it said.",
+                       "The dry period means delays."]),
+    ("A long paragraph per line that ends without a stop\nNext paragraph.\nThird one.",
+     ["A long paragraph per line that ends without a stop", "Next paragraph.", "Third one."]),
+    ("A first\n\nA second", ["A first", "A second"]),
+    ("wrapped one\nwrapped two\n\nwrapped three\nfour.", ["wrapped one wrapped two",
+                                                           "wrapped three four."]),
+    ("VOIR ÉGALEMENT:\nThe North's criticism came.", ["VOIR ÉGALEMENT:",
+                                                      "The North's criticism came."]),
+    ('"We will fight," he said\non Monday, as\ntalks stalled.',
+     ['"We will fight," he said on Monday, as talks stalled.']),
+])
+def test_wrapped_lines_are_joined(text: str, paragraphs: list[str]) -> None:
+    from blocwatch.clean import join_wrapped_lines
+
+    assert join_wrapped_lines(text) == paragraphs

@@ -73,6 +73,44 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
     return place, paragraph[match.end():]
 
 
+_ENDS_PARAGRAPH = re.compile(r"""[.!?:;"'\u201d\u2019)\]]\s*$""")
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Wire copy wrapped at a fixed width: short lines, most not ending a sentence."""
+    if len(lines) < 3:
+        return False
+    lengths = sorted(len(ln.rstrip()) for ln in lines)
+    open_ended = sum(1 for ln in lines if not _ENDS_PARAGRAPH.search(ln))
+    return lengths[len(lengths) // 2] <= 90 and open_ended >= len(lines) / 2
+
+
+def join_wrapped_lines(text: str) -> list[str]:
+    """Lines of a paragraph-per-line text, or paragraphs of hard-wrapped text (wire copy
+    wrapped at 70 columns): a line continues the previous one unless that one ends a
+    sentence, the line is indented, or a blank line stands between them."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if not _hard_wrapped(lines):
+        return [ln.strip() for ln in lines]
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.rstrip()
+        if not line.strip():
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            continue
+        indented = raw[:1] in (" ", "\t") and len(raw) - len(raw.lstrip()) >= 2
+        if current and (indented or _ENDS_PARAGRAPH.search(current[-1])):
+            paragraphs.append(" ".join(current))
+            current = []
+        current.append(line.strip())
+    if current:
+        paragraphs.append(" ".join(current))
+    return paragraphs
+
+
 def clean(article: Article) -> CleanArticle:
     """Turn a raw article into cleaned paragraphs (headline first, as index -1)."""
     paragraphs: list[Paragraph] = []
@@ -81,7 +119,7 @@ def clean(article: Article) -> CleanArticle:
         paragraphs.append(Paragraph(-1, normalise(article.title).strip()))
     dateline: str | None = None
     index = 0
-    for line in normalise(article.text).split("\n"):
+    for line in (normalise(p) for p in join_wrapped_lines(article.text)):
         if not line:
             continue
         if is_boilerplate(line):
