@@ -46,7 +46,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
@@ -66,7 +66,16 @@ from .petrarch import (
     is_null,
     regular_forms,
 )
-from .records import ActorRef, Article, CleanArticle, CodedArticle, Event, Plover, VerbRef
+from .records import (
+    ActorRef,
+    Article,
+    CleanArticle,
+    CodedArticle,
+    Event,
+    Paragraph,
+    Plover,
+    VerbRef,
+)
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -262,6 +271,13 @@ class _Sentence:
     words: list[str]
     actors: dict[int, _Mention] = field(default_factory=dict)
     agents: dict[int, _Mention] = field(default_factory=dict)
+    fragments: tuple[int, ...] = ()  # ends of the parser's pieces of a split sentence
+
+    def lower_end(self, verb: Token, end: int) -> int:
+        """Where the words after a verb may reach: the end of its subtree, or the end of
+        the sentence when the parser cut the sentence right after that subtree."""
+        edge = max(verb.right_edge.i + 1, end)
+        return self.sent.end if edge in self.fragments[:-1] else edge
 
     def word(self, i: int) -> str:
         return self.words[i - self.sent.start]
@@ -367,12 +383,14 @@ class _Groups:
         return unique
 
     def _members(self, head: Token) -> list[Token]:
-        """``head``, its conjuncts, and actor appositions with their conjuncts (spaCy
-        reads "Mordor, the Shire, Fornost and Bree" as an apposition)."""
+        """``head``, its conjuncts, and an actor apposition that continues a list
+        ("Mordor, the Shire, Fornost and Bree", read by spaCy as an apposition) or names
+        an actor the member lacks; not "minister Calimehtar" after "Ithilen's"."""
         members = [head, *[c for c in head.conjuncts if c.i > head.i]]
         for member in list(members):
             for child in member.children:
-                if child.dep_ == "appos" and self._has_actor(child):
+                if child.dep_ == "appos" and self._has_actor(child) and (
+                        child.conjuncts or member.conjuncts or not self._has_actor(member)):
                     members += [child, *[c for c in child.conjuncts if c.i > child.i]]
         return list(dict.fromkeys(members))
 
@@ -618,7 +636,7 @@ class PetrarchCoder:
 
     # -- internals -----------------------------------------------------------------
     def _code_batch(self, batch: list[Article]) -> Iterator[CodedArticle]:
-        cleaned = [self._clean(a) for a in batch]
+        cleaned = [_join_words(self._clean(a)) for a in batch]
         keep = [c for c in cleaned if not self._story_discarded(c)]
         texts = [p.text for c in keep for p in c.paragraphs]
         docs = iter(parse(self.nlp, texts, self.settings.batch_size))
@@ -647,7 +665,7 @@ class PetrarchCoder:
         index = 0
         date = _date_number(art.date)
         for para_index, doc in paragraph_docs:
-            for sent in doc.sents:
+            for sent, fragments in _sentences(doc):
                 if not sent.text.strip():
                     continue
                 s_index = -1 if para_index == -1 else index
@@ -658,12 +676,12 @@ class PetrarchCoder:
                 regex = self.index.sentence_discard
                 if regex is not None and regex.search(sent.text):
                     continue
-                events += self._code_sentence(art, s_index, sent, date)
+                events += self._code_sentence(art, s_index, sent, date, fragments)
         return events
 
     def _code_sentence(self, art: CleanArticle, s_index: int, sent: Span,
-                       date: int | None) -> list[Event]:
-        ctx = _Sentence(sent, [t.text.upper() for t in sent])
+                       date: int | None, fragments: tuple[int, ...] = ()) -> list[Event]:
+        ctx = _Sentence(sent, [t.text.upper() for t in sent], fragments=fragments)
         _mentions(ctx, self.index, date)
         groups = _Groups(ctx, self.options)
         out: list[Event] = []
@@ -680,7 +698,8 @@ class PetrarchCoder:
     def _verbs(self, ctx: _Sentence) -> Iterator[_Hit]:
         used: set[int] = set()
         for tok in ctx.sent:
-            if tok.i in used or tok.i in ctx.actors or not _is_verb(tok):
+            if tok.i in used or tok.i in ctx.actors or not _is_verb(tok) \
+                    or _infinitive_modifier(tok):
                 continue
             hit = self._verb_at(ctx, tok)
             if hit is not None:
@@ -705,7 +724,7 @@ class PetrarchCoder:
     def _code_verb(self, art: CleanArticle, s_index: int, ctx: _Sentence, groups: _Groups,
                    hit: _Hit) -> list[Event]:
         block = self.index.blocks[hit.form.block]
-        lower_end = max(hit.token.right_edge.i + 1, hit.end)
+        lower_end = ctx.lower_end(hit.token, hit.end)
         matcher = _Matcher(ctx, groups, self.index, (hit.start, hit.end), lower_end)
         found, rule_pattern = _Match(), None
         for pattern in block.patterns:
@@ -804,7 +823,7 @@ class PetrarchCoder:
                 sources: list[_Unit]) -> list[_Unit]:
         excluded = _excluded(hit.token)
         taken = {i for u in sources for i in range(u.start, u.end)}
-        for i in range(hit.end, hit.token.right_edge.i + 1):
+        for i in range(hit.end, ctx.lower_end(hit.token, hit.end)):
             if i in excluded or i in taken or not (i in ctx.actors or i in ctx.agents):
                 continue
             units = [u for u in groups.at(i) if not set(range(u.start, u.end)) & taken]
@@ -863,6 +882,22 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
     return None, False
 
 
+_TERMINAL = frozenset({".", "!", "?", ";", '"', "'", "...", ")"})
+_JOINED_WORDS = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")
+
+
+def _sentences(doc) -> Iterator[tuple[Span, tuple[int, ...]]]:  # type: ignore[no-untyped-def]
+    """spaCy's sentences, with pieces re-joined where the parser cut a sentence that
+    does not end in sentence punctuation ("... into an anti- | Gondor parade.")."""
+    pieces = [s for s in doc.sents if s.text.strip()]
+    group: list[Span] = []
+    for piece in pieces:
+        group.append(piece)
+        if piece[-1].text in _TERMINAL or piece is pieces[-1]:
+            yield doc[group[0].start:group[-1].end], tuple(p.end for p in group)
+            group = []
+
+
 def _excluded(verb: Token) -> set[int]:
     """Tokens after the verb that cannot hold its target: its subject, conjoined verbs
     (they have their own targets) and a passive's ``by`` phrase."""
@@ -883,6 +918,20 @@ def _inflection_of(word: str, lemma: str) -> bool:
         return True  # irregular: began/begun, fought, broke
     doubled = lemma + lemma[-1]
     return word in (*regular_forms(lemma), doubled + "ED", doubled + "ING")
+
+
+def _infinitive_modifier(tok: Token) -> bool:
+    """"efforts to stop", "a plan to attack": a to-infinitive modifying a noun names an
+    aim, not an event (PETRARCH does not code it)."""
+    return tok.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
+def _join_words(art: CleanArticle) -> CleanArticle:
+    """TABARI-style texts join name words with '_' ("Dol_Amroth"): read them as words."""
+    if not any("_" in p.text for p in art.paragraphs):
+        return art
+    return replace(art, paragraphs=tuple(Paragraph(p.index, _JOINED_WORDS.sub(" ", p.text))
+                                         for p in art.paragraphs))
 
 
 def _is_verb(tok: Token) -> bool:
