@@ -357,6 +357,19 @@ def _compose(base: str, agents: list[AgentEntry], former: bool) -> str:
     return code
 
 
+@dataclass
+class _Member:
+    """What one conjunct of a noun phrase holds."""
+
+    tok: Token
+    bases: list[tuple[str, int, int]]  # actor codes with the tokens they came from
+    agents: list[AgentEntry]
+    start: int
+    end: int
+    former: bool
+    pps: list[Token]  # objects of its of/in/from phrases
+
+
 class _Groups:
     """Resolves noun phrases of one sentence to actor units (cached per head token)."""
 
@@ -368,31 +381,47 @@ class _Groups:
         """Units of ``head`` and its conjuncts."""
         if head.i in self.cache:
             return self.cache[head.i]
-        found = [self._member(m) for m in self._members(head)]
-        shared = next((bases for bases, _, _ in found if bases), [])
+        toks, extra = self._members(head)
+        members = [self._member(t, extra if t is head else []) for t in toks]
+        for m in members[1:]:  # "sheep and goats of Gondor": the PP after the last conjunct
+            if not m.bases and not m.agents:
+                m.bases = self._pp_bases([p for p in members[0].pps if p.i > m.tok.i], True)
+        shared = next((m.bases for m in members if m.bases), [])
         units: list[_Unit] = []
-        for bases, agents, (start, end, former) in found:
-            if not bases and agents:
-                bases = shared or ([("---", start, end)] if self.options.bare_agents else [])
+        for m in members:
+            bases = m.bases
+            if not bases and m.agents:
+                bases = shared or ([("---", m.start, m.end)] if self.options.bare_agents
+                                   else [])
             for code, b_start, b_end in bases:
-                full = _compose(code, agents, former)
-                if not is_null(full[:3]) or agents:
-                    units.append(_Unit(full, min(start, b_start), max(end, b_end)))
+                units.append(_Unit(_compose(code, m.agents, m.former), min(m.start, b_start),
+                                   max(m.end, b_end)))
         unique = list({u.code: u for u in reversed(units)}.values())[::-1]
         self.cache[head.i] = unique
         return unique
 
-    def _members(self, head: Token) -> list[Token]:
+    def _members(self, head: Token) -> tuple[list[Token], list[Token]]:
         """``head``, its conjuncts, and an actor apposition that continues a list
         ("Mordor, the Shire, Fornost and Bree", read by spaCy as an apposition) or names
-        an actor the member lacks; not "minister Calimehtar" after "Ithilen's"."""
+        an actor the member lacks; not "minister Calimehtar" after "Ithilen's".  Second:
+        conjuncts that continue the head's of/in/from phrase ("officials in Fornost and
+        Gondor", where spaCy joins Gondor to "officials")."""
         members = [head, *[c for c in head.conjuncts if c.i > head.i]]
         for member in list(members):
             for child in member.children:
                 if child.dep_ == "appos" and self._has_actor(child) and (
                         child.conjuncts or member.conjuncts or not self._has_actor(member)):
                     members += [child, *[c for c in child.conjuncts if c.i > child.i]]
-        return list(dict.fromkeys(members))
+        pp_ends = {o.right_edge.i: o for o in _core(head)[1]}
+        extra = []
+        for m in members[1:]:
+            before = m.left_edge.i - 1
+            while before > head.i and self.ctx.sent.doc[before].dep_ in ("cc", "punct"):
+                before -= 1
+            if before in pp_ends and self._has_actor(m) and m.i not in self.ctx.agents \
+                    and not any(t.i in self.ctx.agents for t in _core(m)[0]):
+                extra.append(m)
+        return [m for m in dict.fromkeys(members) if m not in extra], extra
 
     def _has_actor(self, tok: Token) -> bool:
         return any(self.ctx.actors.get(t.i, _NO_MENTION).codes for t in _core(tok)[0])
@@ -408,13 +437,12 @@ class _Groups:
         out = [ctx.actors[c.i] for c in last.conjuncts
                if c.i in ctx.actors and ctx.actors[c.i].codes and c.i != head.i]
         own = ctx.actors.get(head.i)
-        if out and own is not None and own.codes and last.dep_ in ("nmod", "compound") \
+        if own is not None and own.codes and last.dep_ in ("nmod", "compound") \
                 and own not in out and own != first:
             out.append(own)
         return out
 
-    def _member(self, tok: Token) -> tuple[list[tuple[str, int, int]], list[AgentEntry],
-                                            tuple[int, int, bool]]:
+    def _member(self, tok: Token, extra_pps: list[Token]) -> _Member:
         ctx = self.ctx
         core, pps = _core(tok)
         seen: list[_Mention] = []
@@ -426,24 +454,30 @@ class _Groups:
             a = ctx.agents.get(t.i)
             if a is not None and a not in agents:
                 agents.append(a)
-        former = any(t.lower_ in FORMER for t in core)
         coded = [m for m in seen if m.codes]
         bases: list[tuple[str, int, int]] = []
         if coded:
             for m in [coded[0], *self._coordinated(coded[0], tok)]:
                 bases += [(c, m.start, m.end) for c in m.codes]
         else:
-            for pobj in pps:
-                if pobj.head.lower_ == "in" and not agents:
-                    continue
-                for unit in self._pp_units(pobj):
-                    bases.append((unit.code, unit.start, unit.end))
-                if bases:
-                    break
-        span_tokens = [m.start for m in (*seen, *agents)] + [m.end for m in (*seen, *agents)]
-        start = min(span_tokens, default=tok.i)
-        end = max(span_tokens, default=tok.i + 1)
-        return bases, [a.agent for a in agents if a.agent is not None], (start, end, former)
+            bases = self._pp_bases(pps, bool(agents))
+            if bases and extra_pps:
+                bases += self._pp_bases(extra_pps, True)
+        spans = [m.start for m in (*seen, *agents)] + [m.end for m in (*seen, *agents)]
+        return _Member(tok, bases, [a.agent for a in agents if a.agent is not None],
+                       min(spans, default=tok.i), max(spans, default=tok.i + 1),
+                       any(t.lower_ in FORMER for t in core), pps)
+
+    def _pp_bases(self, pps: list[Token], agent: bool) -> list[tuple[str, int, int]]:
+        """Actors of the first of/in/from phrase that has one ("in" only for agents:
+        "activists in Arnor", not "crowds in Arnor")."""
+        for pobj in pps:
+            if pobj.head.lower_ == "in" and not agent:
+                continue
+            bases = [(u.code, u.start, u.end) for u in self._pp_units(pobj)]
+            if bases:
+                return bases
+        return []
 
     def _pp_units(self, pobj: Token) -> list[_Unit]:
         ctx = self.ctx
