@@ -762,6 +762,8 @@ class PetrarchCoder:
         matcher = _Matcher(ctx, groups, self.index, (hit.start, hit.end), lower_end)
         found, rule_pattern = _Match(), None
         for pattern in block.patterns:
+            if pattern.code.strip("+") == "":
+                continue  # TABARI's "+++" patterns are left unused (the suite expects so)
             m = matcher.match(pattern)
             if m is not None:
                 found, rule_pattern = m, pattern
@@ -808,12 +810,18 @@ class PetrarchCoder:
                 hit: _Hit) -> tuple[list[_Unit], list[_Unit]]:
         """(source units, target units of a passive subject)."""
         subj, passive = _subject(hit.token)
-        if passive:
+        if passive:  # the source is the "by" (else "from") phrase; the subject the target
             patients = frames.children(hit.token, "nsubjpass")
             target = groups.group(patients[0]) if patients else []
+            if subj is None:
+                froms = [o for p in frames.children(hit.token, "prep") if p.lower_ == "from"
+                         for o in frames.children(p, "pobj")]
+                subj = froms[0] if froms else None
             return (groups.group(subj) if subj is not None else []), target
-        if subj is None:
-            return [], []
+        if subj is None:  # a misparse leaves an actor hanging left of the verb
+            lefts = [t for c in hit.token.lefts if c.dep_ in ("compound", "nmod", "npadvmod")
+                     for t in c.subtree if ctx.actors.get(t.i, _NO_MENTION).codes]
+            return (groups.at(lefts[0].i) if lefts else []), []
         if subj.lower_ in PRONOUNS and subj.i not in ctx.actors:
             return self._antecedent(ctx, groups, subj), []
         units = list(groups.group(subj))
