@@ -463,6 +463,9 @@ class _Groups:
             bases = self._pp_bases(pps, bool(agents))
             if bases and extra_pps:
                 bases += self._pp_bases(extra_pps, True)
+            if not bases and not agents:  # "thousands of protesters": the "of" group
+                of = [p for p in pps if p.head.lower_ == "of"]
+                bases = [(u.code, u.start, u.end) for u in self.group(of[0])] if of else []
         spans = [m.start for m in (*seen, *agents)] + [m.end for m in (*seen, *agents)]
         return _Member(tok, bases, [a.agent for a in agents if a.agent is not None],
                        min(spans, default=tok.i), max(spans, default=tok.i + 1),
@@ -826,7 +829,7 @@ class PetrarchCoder:
             return self._antecedent(ctx, groups, subj), []
         units = list(groups.group(subj))
         for other in subj.head.children:  # "Lions, tigers, and Gondor" as two subjects
-            if other.dep_ == "nsubj" and other is not subj:
+            if subj.dep_ == "nsubj" and other.dep_ == "nsubj" and other is not subj:
                 units += groups.group(other)
         if not units:  # "Resumption of ties between Arnor and Gondor may spur ..."
             first = next((t.i for t in subj.subtree if ctx.actors.get(t.i, _NO_MENTION).codes),
@@ -863,15 +866,20 @@ class PetrarchCoder:
 
     def _target(self, ctx: _Sentence, groups: _Groups, hit: _Hit,
                 sources: list[_Unit]) -> list[_Unit]:
+        """The first actor group after the verb; a group of bare agents ("deployed troops
+        to Gondor") only when no actor follows outside an "in" phrase."""
         excluded = _excluded(hit.token)
         taken = {i for u in sources for i in range(u.start, u.end)}
+        bare: list[_Unit] = []
         for i in range(hit.end, ctx.lower_end(hit.token, hit.end)):
             if i in excluded or i in taken or not (i in ctx.actors or i in ctx.agents):
                 continue
             units = [u for u in groups.at(i) if not set(range(u.start, u.end)) & taken]
-            if units:
+            if units and all(u.code.startswith("---") for u in units):
+                bare = bare or units
+            elif units and not (bare and _in_phrase(ctx.sent.doc[i])):
                 return units
-        return []
+        return bare
 
     def _event(self, art: CleanArticle, s_index: int, ctx: _Sentence, hit: _Hit,
                src: _Unit, tgt: _Unit, code: str, rule: str) -> Event:
@@ -938,6 +946,12 @@ def _sentences(doc) -> Iterator[tuple[Span, tuple[int, ...]]]:  # type: ignore[n
         if piece[-1].text in _TERMINAL or piece is pieces[-1]:
             yield doc[group[0].start:group[-1].end], tuple(p.end for p in group)
             group = []
+
+
+def _in_phrase(tok: Token) -> bool:
+    """Is ``tok`` (in) the object of a locative "in"/"at" ("students in Moscow")?"""
+    head = np_head(tok)
+    return head.dep_ == "pobj" and head.head.lower_ in ("in", "at")
 
 
 def _excluded(verb: Token) -> set[int]:
