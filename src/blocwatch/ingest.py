@@ -1,0 +1,375 @@
+"""Ingest: a stream of articles into the event database, resumable, deduplicated, parallel.
+
+    >>> from blocwatch.sources import read_sources
+    >>> with Store("sqlite:///blocwatch.db") as store:
+    ...     summary = ingest(read_sources(["corpus/"]), store, workers=2)
+
+How it holds together:
+
+* Documents are decided on in input order in this process: already stored (skipped), exact or
+  near duplicate of an earlier document (recorded, not coded), unreadable (recorded as
+  failed), or to be coded.  Documents still on their way to the database are found through
+  an in-memory index, so the decisions are the same however the work is split.
+* Batches of ``ingest_batch_size`` documents are coded in worker processes (each loads the
+  Coder once; with one worker, in this process) and written in input order, each batch in one
+  transaction.  A run stopped at any moment loses only uncommitted batches; run again, it
+  skips what is stored and ends with exactly the events of an uninterrupted run.
+* A document that cannot be read or coded is recorded as ``failed`` with the reason and tried
+  again by the next run; the run goes on.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from .dedup import Fingerprint, Match, PendingIndex
+from .errors import BlocwatchError, InputError
+from .records import Article, CodedArticle, DocumentError
+from .settings import Settings
+from .store import DocumentRecord, Store, document_ident
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+MAX_FAILURES_KEPT = 1000
+
+
+class ArticleCoder(Protocol):
+    def code_articles(self, articles: Iterable[Article]) -> Iterator[CodedArticle]: ...
+
+
+CoderFactory = Callable[[], ArticleCoder]
+
+
+@dataclass(frozen=True)
+class Failure:
+    origin: str
+    error: str
+
+
+@dataclass(frozen=True)
+class IngestProgress:
+    """Counts so far, passed to the ``progress`` callback after every batch."""
+
+    done: int
+    total: int | None
+    coded: int
+    duplicates: int
+    skipped: int
+    failed: int
+    events: int
+    elapsed: float
+    new_failures: tuple[Failure, ...] = ()
+
+    @property
+    def rate(self) -> float:
+        """Documents per second."""
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    run_id: int
+    seen: int
+    skipped: int
+    coded: int
+    duplicates: int
+    failed: int
+    events_added: int
+    reports_added: int
+    seconds: float
+    failures: tuple[Failure, ...]  # the first MAX_FAILURES_KEPT
+
+    @property
+    def rate(self) -> float:
+        return self.seen / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What to do with one document: ``record`` to store as is, or ``article`` to code
+    first (``record`` then holds everything but the coding); neither: already stored."""
+
+    record: DocumentRecord | None
+    article: Article | None = None
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    coded: CodedArticle | None
+    error: str | None
+
+
+def ingest(items: Iterable[Article | DocumentError], store: Store, *,
+           coder_factory: CoderFactory | None = None, settings: Settings | None = None,
+           workers: int | None = None, progress: Callable[[IngestProgress], None] | None = None,
+           total: int | None = None, sources: Sequence[str] = ()) -> IngestSummary:
+    """Code and store ``items`` (from :func:`blocwatch.sources.read_sources` or
+    :func:`blocwatch.read_inputs`).  ``coder_factory`` builds the coder, once per worker
+    process (it must pickle when ``workers`` > 1); by default ``Coder(settings)``."""
+    settings = settings or Settings.from_env()
+    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    factory = coder_factory or functools.partial(_default_coder, settings)
+    run = _Run(store, settings, workers, progress, total)
+    run.run_id = store.begin_run(list(sources), workers)
+    status = "failed"
+    try:
+        with _coding_backend(factory, workers) as backend:
+            run.execute(items, backend)
+        status = "finished"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        store.finish_run(run.run_id, status, **run.run_counts())
+    return run.summary()
+
+
+def _default_coder(settings: Settings) -> ArticleCoder:
+    from .coder import Coder
+
+    return Coder(settings)
+
+
+# -- planning and writing -------------------------------------------------------------------
+class _Run:
+    def __init__(self, store: Store, settings: Settings, workers: int,
+                 progress: Callable[[IngestProgress], None] | None, total: int | None) -> None:
+        self.store = store
+        self.threshold = settings.near_duplicate_threshold
+        self.batch_size = max(1, settings.ingest_batch_size)
+        self.window = 2 * workers
+        self.progress = progress
+        self.total = total
+        self.run_id = 0
+        self.pending = PendingIndex(self.threshold)
+        self.inflight: set[str] = set()
+        self.started = time.monotonic()
+        self.seen = self.skipped = self.coded = self.duplicates = self.failed = 0
+        self.events_added = self.reports_added = 0
+        self.failures: list[Failure] = []
+
+    def execute(self, items: Iterable[Article | DocumentError], backend: _Backend) -> None:
+        queue: deque[tuple[list[_Plan], Future[list[_Outcome]] | None]] = deque()
+        for batch in _chunks((self.plan(item) for item in items), self.batch_size):
+            articles = [p.article for p in batch if p.article is not None]
+            queue.append((batch, backend.submit(articles) if articles else None))
+            while len(queue) > self.window or (queue and _ready(queue[0][1])):
+                self.finish(*queue.popleft(), backend)
+        while queue:
+            self.finish(*queue.popleft(), backend)
+
+    def plan(self, item: Article | DocumentError) -> _Plan:
+        self.seen += 1
+        if isinstance(item, DocumentError):
+            ident = document_ident(item.origin, "")
+            if ident in self.inflight:
+                return _Plan(None)
+            self.inflight.add(ident)
+            return _Plan(DocumentRecord(key=item.origin, origin=item.origin, status="failed",
+                                        error=item.message))
+        fp = Fingerprint.of(item.text, self.threshold)
+        base = DocumentRecord(key=item.id, origin=item.origin or item.id, status="coded",
+                              fingerprint=fp, source=item.source, url=item.url,
+                              title=item.title, date=item.date, chars=len(item.text))
+        status = self.store.document_status(item.id, fp.text_hash)
+        if base.ident in self.inflight or status in ("coded", "duplicate"):
+            return _Plan(None)
+        self.inflight.add(base.ident)
+        match = _earliest(self.store.find_original(fp, self.threshold, exclude=base.ident),
+                          self.pending.find(fp))
+        if match is not None:
+            return _Plan(replace(base, status="duplicate", duplicate_of=match.ref,  # type: ignore[arg-type]
+                                 duplicate_kind=match.kind, similarity=match.similarity))
+        self.pending.add(base.ident, fp)
+        return _Plan(base, item)
+
+    def finish(self, batch: list[_Plan], future: Future[list[_Outcome]] | None,
+               backend: _Backend) -> None:
+        outcomes = iter(backend.result(future, sum(p.article is not None for p in batch)))
+        records = []
+        new_failures = []
+        for plan in batch:
+            if plan.record is None:
+                self.skipped += 1
+                continue
+            record = plan.record
+            if plan.article is not None:
+                outcome = next(outcomes)
+                if outcome.coded is None:
+                    record = replace(record, status="failed", error=outcome.error)
+                else:
+                    record = replace(record, coded=outcome.coded,
+                                     date=outcome.coded.article.date or record.date)
+            records.append(record)
+            if record.status == "failed":
+                new_failures.append(Failure(record.origin, record.error or "failed"))
+        result = self.store.write_batch(self.run_id, records)
+        self._count(records, result.events_added, result.reports_added, new_failures)
+        for plan in batch:
+            if plan.record is not None:
+                self.inflight.discard(plan.record.ident)
+                if plan.article is not None and plan.record.fingerprint is not None:
+                    self.pending.remove(plan.record.ident, plan.record.fingerprint)
+        self._report(tuple(new_failures))
+
+    def _count(self, records: list[DocumentRecord], events: int, reports: int,
+               failures: list[Failure]) -> None:
+        for record in records:
+            if record.status == "coded":
+                self.coded += 1
+            elif record.status == "duplicate":
+                self.duplicates += 1
+            else:
+                self.failed += 1
+        self.events_added += events
+        self.reports_added += reports
+        room = MAX_FAILURES_KEPT - len(self.failures)
+        self.failures += failures[:max(0, room)]
+
+    def _report(self, new_failures: tuple[Failure, ...]) -> None:
+        if self.progress is not None:
+            done = self.skipped + self.coded + self.duplicates + self.failed
+            self.progress(IngestProgress(done, self.total, self.coded, self.duplicates,
+                                         self.skipped, self.failed, self.events_added,
+                                         time.monotonic() - self.started, new_failures))
+
+    def run_counts(self) -> dict[str, int]:
+        return {"seen": self.seen, "skipped": self.skipped, "coded": self.coded,
+                "duplicates": self.duplicates, "failed": self.failed,
+                "events_added": self.events_added, "reports_added": self.reports_added}
+
+    def summary(self) -> IngestSummary:
+        return IngestSummary(self.run_id, self.seen, self.skipped, self.coded, self.duplicates,
+                             self.failed, self.events_added, self.reports_added,
+                             time.monotonic() - self.started, tuple(self.failures))
+
+
+def _earliest(stored: Match | None, pending: Match | None) -> Match | None:
+    """Exact before near; between two of a kind the stored (older) one, unless the pending
+    one is more similar."""
+    if stored is None or pending is None:
+        return stored or pending
+    if stored.kind != pending.kind:
+        return stored if stored.kind == "exact" else pending
+    return pending if pending.similarity > stored.similarity else stored
+
+
+def _ready(future: Future[list[_Outcome]] | None) -> bool:
+    return future is None or future.done()
+
+
+def _chunks(plans: Iterable[_Plan], size: int) -> Iterator[list[_Plan]]:
+    batch: list[_Plan] = []
+    for plan in plans:
+        batch.append(plan)
+        if sum(p.record is not None for p in batch) >= size or len(batch) >= 50 * size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# -- coding, in this process or in workers --------------------------------------------------
+def code_batch(coder: ArticleCoder, articles: list[Article]) -> list[_Outcome]:
+    """Code ``articles``; when the batch fails, code them one by one so that only the bad
+    one fails."""
+    try:
+        return [_Outcome(coded, None) for coded in coder.code_articles(articles)]
+    except Exception as err:  # noqa: BLE001 - one bad article must not stop the run
+        if len(articles) > 1:
+            return [outcome for a in articles for outcome in code_batch(coder, [a])]
+        if isinstance(err, InputError):
+            return [_Outcome(None, err.reason)]
+        return [_Outcome(None, f"internal error while coding ({type(err).__name__}: {err}); "
+                               "please report it")]
+
+
+class _Backend:
+    """Codes batches in this process; :class:`_PoolBackend` in worker processes."""
+
+    def __init__(self, factory: CoderFactory) -> None:
+        self.factory = factory
+        self.coder: ArticleCoder | None = None  # built with the first batch to code
+
+    def submit(self, articles: list[Article]) -> Future[list[_Outcome]]:
+        if self.coder is None:
+            self.coder = self.factory()
+        future: Future[list[_Outcome]] = Future()
+        future.set_result(code_batch(self.coder, articles))
+        return future
+
+    def result(self, future: Future[list[_Outcome]] | None, n: int) -> list[_Outcome]:
+        return future.result() if future is not None else []
+
+    def __enter__(self) -> _Backend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+# Each worker process holds its own coder (or the error that building it raised), built
+# once by the pool's initializer: the one piece of per-process state a process pool needs.
+_worker_coder: list[ArticleCoder | BlocwatchError] = []
+
+
+def _init_worker(factory: CoderFactory) -> None:
+    try:
+        _worker_coder[:] = [factory()]
+    except BlocwatchError as err:  # raised again with the first job: a clear message
+        _worker_coder[:] = [err]
+
+
+def _code_in_worker(articles: list[Article]) -> list[_Outcome]:
+    coder = _worker_coder[0]
+    if isinstance(coder, BlocwatchError):
+        raise coder
+    return code_batch(coder, articles)
+
+
+class _PoolBackend(_Backend):
+    def __init__(self, factory: CoderFactory, workers: int) -> None:
+        self.factory = factory
+        self.workers = workers
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker, initargs=(self.factory,))
+
+    def submit(self, articles: list[Article]) -> Future[list[_Outcome]]:
+        try:
+            return self.pool.submit(_code_in_worker, articles)
+        except BrokenProcessPool:
+            self.pool = self._new_pool()
+            return self.pool.submit(_code_in_worker, articles)
+
+    def result(self, future: Future[list[_Outcome]] | None, n: int) -> list[_Outcome]:
+        if future is None:
+            return []
+        try:
+            return future.result()
+        except BrokenProcessPool as err:
+            log.warning("a worker process died: %s", err)
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new_pool()
+            return [_Outcome(None, "the worker process coding it died (out of memory?); "
+                                   "run the ingest again to retry")] * n
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _coding_backend(factory: CoderFactory, workers: int) -> _Backend:
+    return _Backend(factory) if workers == 1 else _PoolBackend(factory, workers)

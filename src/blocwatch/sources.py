@@ -1,0 +1,467 @@
+"""Readers for whole corpora: directories and globs of ``.txt``/``.html``/``.jsonl``/``.csv``
+files (also inside ``.zip`` archives), RSS/Atom feeds by URL or file (article pages fetched
+politely and extracted with trafilatura) and WARC files such as CC-NEWS.
+
+Every reader yields :class:`~blocwatch.records.Article` or, for an input that cannot be read,
+:class:`~blocwatch.records.DocumentError`: one bad file, row, entry or page never stops the
+others.  Plain text and HTML files go through :mod:`blocwatch.read`.
+
+    >>> fields = FieldMap.parse(["text=body", "id=guid"])
+    >>> for item in read_sources(["corpus/", "feed.xml"], ReadOptions(fields=fields)):
+    ...     ...
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import email.utils
+import glob
+import io
+import json
+import logging
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import read
+from .errors import InputError, UsageError
+from .records import Article, DocumentError
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+ReadResult = Article | DocumentError
+FIELDS = ("id", "text", "title", "date", "url", "source")
+CSV_SUFFIXES = (".csv",)
+FEED_SUFFIXES = (".rss", ".atom", ".xml")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+FILE_SUFFIXES = (read.TEXT_SUFFIXES + read.HTML_SUFFIXES + read.JSONL_SUFFIXES + CSV_SUFFIXES
+                 + (".zip",) + FEED_SUFFIXES + WARC_SUFFIXES)
+_GLOB = re.compile(r"[*?\[]")
+_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """Which CSV column or JSON field holds each article field (``text=body``)."""
+
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def parse(cls, specs: Iterable[str]) -> FieldMap:
+        pairs: dict[str, str] = {}
+        for spec in specs:
+            name, sep, column = spec.partition("=")
+            name, column = name.strip(), column.strip()
+            if not sep or not column:
+                raise UsageError(f"--field {spec!r}: write FIELD=COLUMN, e.g. text=body")
+            if name not in FIELDS:
+                raise UsageError(f"--field {spec!r}: unknown field {name!r}: use one of "
+                                 f"{', '.join(FIELDS)}")
+            pairs[name] = column
+        return cls(tuple(sorted(pairs.items())))
+
+    def column(self, name: str) -> str:
+        return dict(self.pairs).get(name, name)
+
+    def apply(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The record with article field names (unknown columns dropped, empty cells None)."""
+        out = {}
+        for name in FIELDS:
+            value = record.get(self.column(name))
+            out[name] = None if value == "" else value
+        return out
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    fields: FieldMap = field(default_factory=FieldMap)
+    default_date: str | None = None
+
+
+class Fetcher:
+    """A polite HTTP client: a user agent, a timeout, retries with back-off on time-outs,
+    connection errors, 429 and 5xx, and a delay between two requests to the same host."""
+
+    def __init__(self, settings: Settings | None = None, *,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        settings = settings or Settings.from_env()
+        self.timeout = settings.fetch_timeout
+        self.retries = max(0, settings.fetch_retries)
+        self.delay = max(0.0, settings.fetch_delay)
+        self.user_agent = settings.user_agent
+        self.sleep = sleep
+        self._last: dict[str, float] = {}  # host -> time of its last request
+
+    def get(self, url: str) -> tuple[bytes, str]:
+        """Body and Content-Type of ``url``; InputError saying why when it cannot be had."""
+        reason = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                self.sleep(2.0 ** (attempt - 1))
+            self._wait(url)
+            try:
+                request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    return response.read(), response.headers.get("Content-Type", "")
+            except urllib.error.HTTPError as err:
+                reason = f"HTTP {err.code} {err.reason}"
+                if err.code != 429 and err.code < 500:
+                    break
+            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as err:
+                reason = str(getattr(err, "reason", err)) or type(err).__name__
+            except ValueError as err:
+                raise InputError(url, f"not a URL that can be fetched ({err})") from None
+        raise InputError(url, f"could not fetch ({reason}): check the address or try later")
+
+    def _wait(self, url: str) -> None:
+        host = urllib.parse.urlsplit(url).netloc
+        last = self._last.get(host)
+        if last is not None:
+            pause = self.delay - (time.monotonic() - last)
+            if pause > 0:
+                self.sleep(pause)
+        self._last[host] = time.monotonic()
+
+
+def read_sources(specs: Iterable[str], options: ReadOptions | None = None, *,
+                 fetcher: Fetcher | None = None,
+                 seen: Callable[[str], bool] | None = None) -> Iterator[ReadResult]:
+    """Articles of every source, in order.  ``seen(url)`` tells feed readers which article
+    pages are already stored, so that they are not fetched again."""
+    options = options or ReadOptions()
+    for spec in specs:
+        try:
+            if _is_url(spec):
+                fetcher = fetcher or Fetcher()
+                data, _ = fetcher.get(spec)
+                yield from _read_feed(data, spec, options, fetcher, seen)
+                continue
+            paths = expand(spec)
+            for path in paths:
+                yield from _read_file(path, options, fetcher, seen)
+        except InputError as err:
+            yield DocumentError(err.origin, err.reason)
+
+
+def expand(spec: str) -> list[Path]:
+    """The files a source names: itself, a directory's supported files (recursively) or a
+    glob's matches, sorted."""
+    path = Path(spec)
+    if path.is_dir():
+        found = sorted(p for p in path.rglob("*") if p.is_file() and _supported(p))
+        if not found:
+            raise InputError(spec, "no .txt, .html, .jsonl, .csv, .zip, feed or WARC files "
+                                   "in this directory")
+        return found
+    if path.exists():
+        return [path]
+    if _GLOB.search(spec):
+        found = sorted(Path(p) for p in glob.glob(spec, recursive=True) if Path(p).is_file())
+        if not found:
+            raise InputError(spec, "no files match this pattern: check it")
+        return found
+    raise InputError(spec, "no such file or directory: check the path")
+
+
+def count_documents(specs: Iterable[str], options: ReadOptions | None = None) -> int | None:
+    """How many articles the sources hold, when that is cheap to know (files of text, HTML,
+    JSONL or CSV, also in zips); None for feeds and WARC files."""
+    options = options or ReadOptions()
+    total = 0
+    try:
+        for spec in specs:
+            if _is_url(spec):
+                return None
+            for path in expand(spec):
+                n = _count_file(path.name, path.read_bytes())
+                if n is None:
+                    return None
+                total += n
+    except (InputError, OSError, zipfile.BadZipFile, csv.Error, UnicodeDecodeError):
+        return None
+    return total
+
+
+# -- files ---------------------------------------------------------------------------------
+def _is_url(spec: str) -> bool:
+    return spec.startswith(("http://", "https://"))
+
+
+def _suffix(name: str) -> str:
+    lower = name.lower()
+    for long in (".warc.gz", ".arc.gz"):
+        if lower.endswith(long):
+            return long
+    return Path(lower).suffix
+
+
+def _supported(path: Path) -> bool:
+    return _suffix(path.name) in FILE_SUFFIXES
+
+
+def _read_file(path: Path, options: ReadOptions, fetcher: Fetcher | None,
+               seen: Callable[[str], bool] | None) -> Iterator[ReadResult]:
+    suffix = _suffix(path.name)
+    if suffix in read.TEXT_SUFFIXES + read.HTML_SUFFIXES:
+        yield from read.read_path(path, default_date=options.default_date)
+    elif suffix in WARC_SUFFIXES:
+        yield from _read_warc(path, options)
+    elif suffix in FEED_SUFFIXES:
+        yield from _read_feed(path.read_bytes(), str(path), options, fetcher or Fetcher(), seen)
+    elif suffix == ".zip":
+        yield from _read_zip(path, options)
+    elif suffix in read.JSONL_SUFFIXES + CSV_SUFFIXES:
+        yield from _read_records(path.name, path.read_bytes(), str(path), options)
+    else:
+        raise InputError(str(path), f"unsupported file type '{suffix or path.name}': give "
+                                    ".txt, .html, .jsonl, .csv, .zip, feed or WARC files")
+
+
+def _read_zip(path: Path, options: ReadOptions) -> Iterator[ReadResult]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise InputError(str(path), "not a valid zip archive: check the file") from None
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()
+                   and not Path(m.filename).name.startswith(".")]
+        for member in members:
+            origin = f"{path}!{member.filename}"
+            suffix = _suffix(member.filename)
+            data = archive.read(member)
+            if suffix in read.JSONL_SUFFIXES + CSV_SUFFIXES:
+                yield from _read_records(member.filename, data, origin, options)
+            elif suffix in read.TEXT_SUFFIXES:
+                text = read.decode_text(data, origin)
+                title, body = read.split_headline(text)
+                yield Article(id=f"{path.name}!{member.filename}", text=body, title=title,
+                              date=options.default_date, origin=origin)
+            elif suffix in read.HTML_SUFFIXES:
+                yield _html_article(data, "", f"{path.name}!{member.filename}", origin,
+                                    options.default_date)
+            else:
+                yield DocumentError(origin, f"unsupported file type '{suffix}' in the zip: "
+                                            "give .txt, .html, .jsonl or .csv members")
+
+
+def _read_records(name: str, data: bytes, origin: str, options: ReadOptions
+                  ) -> Iterator[ReadResult]:
+    """JSONL lines or CSV rows, each mapped with ``options.fields`` into an Article."""
+    text = read.decode_text(data, origin)
+    if _suffix(name) in CSV_SUFFIXES:
+        rows = _csv_rows(text, origin, options.fields)
+    else:
+        rows = _jsonl_rows(text, origin)
+    for where, record in rows:
+        if isinstance(record, DocumentError):
+            yield record
+            continue
+        try:
+            yield _record_article(record, where, options)
+        except InputError as err:
+            yield DocumentError(err.origin, err.reason)
+
+
+def _csv_rows(text: str, origin: str, fields: FieldMap
+              ) -> Iterator[tuple[str, dict[str, Any] | DocumentError]]:
+    csv.field_size_limit(2**31 - 1)  # article bodies exceed csv's 128 KiB default
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = reader.fieldnames or []
+    missing = [f"{name}={fields.column(name)}" for name, _ in fields.pairs
+               if fields.column(name) not in columns]
+    if fields.column("text") not in columns:
+        missing.append(f"text={fields.column('text')}")
+    if missing:
+        raise InputError(origin, f"no column for {', '.join(sorted(set(missing)))} (columns: "
+                                 f"{', '.join(repr(c) for c in columns)}): map the fields with "
+                                 "--field text=COLUMN")
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            yield f"{origin}:{line}", DocumentError(f"{origin}:{line}", f"bad CSV ({err})")
+            return
+        yield f"{origin}:{line}", row
+
+
+def _jsonl_rows(text: str, origin: str
+                ) -> Iterator[tuple[str, dict[str, Any] | DocumentError]]:
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{lineno}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield where, DocumentError(where, f"not valid JSON ({err.msg} at column "
+                                              f"{err.colno}): fix or remove the line")
+            continue
+        if not isinstance(record, dict):
+            yield where, DocumentError(where, "each line must be a JSON object with 'text'")
+            continue
+        yield where, record
+
+
+def _record_article(record: dict[str, Any], where: str, options: ReadOptions) -> Article:
+    mapped = options.fields.apply(record)
+    if mapped["text"] is None and options.fields.column("text") != "text":
+        raise InputError(where, f"no {options.fields.column('text')!r} field (mapped to text "
+                                "by --field): give the article body there")
+    if mapped["id"] is None:
+        mapped.pop("id")
+    if isinstance(mapped.get("date"), str):
+        mapped["date"] = normal_date(mapped["date"])
+    return read._article_from_record(mapped, where, options.default_date)
+
+
+def normal_date(value: str) -> str:
+    """``YYYY-MM-DD`` of an ISO date/time or an RFC 2822 date; the value itself if neither
+    (the record is then refused with a message)."""
+    value = value.strip()
+    try:
+        return dt.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(value).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return value
+
+
+# -- HTML, feeds, WARC ---------------------------------------------------------------------
+def decode_html(data: bytes, content_type: str = "") -> bytes:
+    """HTML bytes re-encoded as UTF-8, from the charset its header or meta tag names."""
+    charset = None
+    match = re.search(r"charset=([\w-]+)", content_type or "", re.I)
+    if match:
+        charset = match.group(1)
+    else:
+        meta = _CHARSET.search(data[:4096])
+        charset = meta.group(1).decode("ascii", "replace") if meta else None
+    for candidate in (charset, "utf-8", "cp1252"):
+        if not candidate:
+            continue
+        try:
+            return data.decode(candidate).encode("utf-8")
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", "replace").encode("utf-8")
+
+
+def _html_article(data: bytes, content_type: str, doc_id: str, origin: str,
+                  default_date: str | None) -> ReadResult:
+    try:
+        article = read._from_html(decode_html(data, content_type), doc_id, origin, None)
+    except InputError as err:
+        return DocumentError(err.origin, err.reason)
+    return replace(article, date=article.date or default_date)
+
+
+def _read_feed(data: bytes, origin: str, options: ReadOptions, fetcher: Fetcher,
+               seen: Callable[[str], bool] | None) -> Iterator[ReadResult]:
+    import feedparser
+
+    headers = {"content-location": origin} if _is_url(origin) else {}
+    parsed = feedparser.parse(data, response_headers=headers)
+    if not parsed.entries:
+        if parsed.get("bozo"):
+            raise InputError(origin, f"not an RSS or Atom feed ({parsed.get('bozo_exception')})")
+        log.info("%s: feed has no entries", origin)
+        return
+    feed_title = parsed.feed.get("title") or None
+    for number, entry in enumerate(parsed.entries, start=1):
+        link = entry.get("link")
+        if not link:
+            yield DocumentError(f"{origin}#{number}", "feed entry has no link to an article")
+            continue
+        if seen is not None and seen(link):
+            log.debug("%s: already stored, not fetched", link)
+            continue
+        try:
+            page, content_type = fetcher.get(link)
+        except InputError as err:
+            yield DocumentError(err.origin, err.reason)
+            continue
+        item = _html_article(page, content_type, link, link, None)
+        if isinstance(item, Article):
+            item = replace(item, url=link, title=entry.get("title") or item.title,
+                           date=_entry_date(entry) or item.date or options.default_date,
+                           source=feed_title or item.source)
+        yield item
+
+
+def _entry_date(entry: Any) -> str | None:
+    for name in ("published_parsed", "updated_parsed"):
+        value = entry.get(name)
+        if value:
+            return f"{value.tm_year:04d}-{value.tm_mon:02d}-{value.tm_mday:02d}"
+    return None
+
+
+def _read_warc(path: Path, options: ReadOptions) -> Iterator[ReadResult]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    with path.open("rb") as stream:
+        try:
+            for record in ArchiveIterator(stream):
+                if record.format != "warc" and _suffix(path.name).startswith(".warc"):
+                    raise ArchiveLoadFailed(f"a {record.format!r} record, not a WARC record")
+                item = _warc_article(record, path, options)
+                if item is not None:
+                    yield item
+        except ArchiveLoadFailed as err:
+            raise InputError(str(path), f"not a readable WARC file ({err}): check it") from None
+
+
+def _warc_article(record: Any, path: Path, options: ReadOptions) -> ReadResult | None:
+    """An article of a WARC response record with an HTML page; None for other records."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    content_type = record.http_headers.get_header("Content-Type") or ""
+    status = record.http_headers.get_statuscode()
+    if status != "200" or "html" not in content_type.lower():
+        return None
+    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+    origin = f"{path}:{uri}"
+    item = _html_article(record.content_stream().read(), content_type, uri, origin, None)
+    if isinstance(item, Article):
+        crawled = normal_date(record.rec_headers.get_header("WARC-Date") or "")
+        if not read._DATE.match(crawled):
+            crawled = ""
+        item = replace(item, url=uri, date=item.date or crawled or options.default_date)
+    return item
+
+
+def _count_file(name: str, data: bytes) -> int | None:
+    suffix = _suffix(name)
+    if suffix in read.TEXT_SUFFIXES + read.HTML_SUFFIXES:
+        return 1
+    if suffix in read.JSONL_SUFFIXES:
+        return sum(1 for line in data.splitlines() if line.strip())
+    if suffix in CSV_SUFFIXES:
+        csv.field_size_limit(2**31 - 1)
+        return sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))) - 1
+    if suffix == ".zip":
+        total = 0
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.infolist():
+                if member.is_dir() or Path(member.filename).name.startswith("."):
+                    continue
+                n = _count_file(member.filename, archive.read(member))
+                total += n if n is not None else 1
+        return total
+    return None
