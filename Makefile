@@ -30,3 +30,10 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+## Store tests on SQLite and on a throwaway PostgreSQL server (scripts/pg-test-server).
+.PHONY: test-pg
+test-pg: $(STAMP)
+	@pg_env="$$(scripts/pg-test-server start)" && eval "$$pg_env" && \
+	  $(BIN)/python -m pytest tests/test_store.py tests/test_store_cli.py tests/test_ingest.py \
+	  tests/test_sources.py; status=$$?; scripts/pg-test-server stop; exit $$status
