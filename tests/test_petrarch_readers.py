@@ -10,6 +10,7 @@ from blocwatch.errors import KnowledgeBaseError
 from blocwatch.petrarch import (
     ActorEntry,
     load_dictionaries,
+    loose_joints,
     parse_date,
     regular_forms,
 )
@@ -109,6 +110,17 @@ def test_unknown_date_takes_the_default_else_the_latest(tmp_path: Path) -> None:
 ])
 def test_actor_phrases(tmp_path: Path, text: str, phrases: list[tuple[str, ...]]) -> None:
     assert list(actor(tmp_path, text).phrases) == phrases
+
+
+@pytest.mark.parametrize(("phrase", "loose"), [
+    ("ITHILEN TELEVISION", (0,)),            # a space: other words may come between
+    ("ITHILEN_GOVERNMENT_RADIO_", ()),       # '_': consecutive words
+    ("RADAGAST THE_BROWN", (0,)),
+    ("ABU_ANAS AL-SHAMI_", (1,)),
+    ("IN_ X", ()),                           # a trailing '_' before a space still joins
+])
+def test_loose_joints(phrase: str, loose: tuple[int, ...]) -> None:
+    assert loose_joints(phrase) == loose
 
 
 # ---------------------------------------------------------------- agents

@@ -27,9 +27,10 @@ import pytest
 from blocwatch.petrarch import load_dictionaries
 from blocwatch.petrarch_coder import PetrarchCoder
 
-# Floors at what the coder reaches (rounded down a little); see the module docstring.
-FOUND_FLOOR = 0.75
-EXTRA_CEILING = 0.10
+# Floors a little under what the coder reaches (90.3% found, 3.6% extra with
+# en_core_web_sm 3.8); the target was >= 90% found and <= 10% extra.
+FOUND_FLOOR = 0.89
+EXTRA_CEILING = 0.05
 
 Triple = tuple[str, str, str]
 

@@ -78,11 +78,14 @@ class DatedCode:
 
 @dataclass(frozen=True)
 class ActorEntry:
-    """An actor: its phrases (primary first, then synonyms) and its dated codes."""
+    """An actor: its phrases (primary first, then synonyms) and its dated codes.
+    ``loose[n]``: the word positions of phrase n after which other words may come (a
+    space in the dictionary; ``_`` joins words tightly); empty when none."""
 
     phrases: tuple[tuple[str, ...], ...]
     codes: tuple[DatedCode, ...]
     origin: str
+    loose: tuple[tuple[int, ...], ...] = ()
 
     def codes_on(self, date: int | None) -> tuple[str, ...]:
         """The actor codes on ``date`` (YYYYMMDD, None = unknown); () if none or null."""
@@ -106,6 +109,7 @@ class AgentEntry:
     code: str
     prefix: bool
     origin: str
+    loose: tuple[int, ...] = ()  # word positions after which other words may come
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,10 @@ def is_null(code: str) -> bool:
 
 # --------------------------------------------------------------------------- lines
 def _strip_comment(line: str) -> str:
+    if "#" not in line:
+        return line
+    if "[" not in line:
+        return line[:line.index("#")]
     depth = 0
     for i, ch in enumerate(line):
         if ch == "[":
@@ -225,6 +233,18 @@ def _lines(path: Path, warnings: list[str]) -> Iterator[tuple[str, str]]:
 
 def _words(phrase: str) -> tuple[str, ...]:
     return tuple(w for w in re.split(r"[\s_]+", phrase.upper()) if w)
+
+
+def loose_joints(phrase: str) -> tuple[int, ...]:
+    """Positions of the words of ``phrase`` followed by a space, not ``_``: PETRARCH lets
+    other words come between them ("ITHILEN TELEVISION" ~ "Ithilen state-run television")."""
+    out, n = [], 0
+    chunks = [c for c in phrase.split() if c.strip("_")]
+    for i, chunk in enumerate(chunks):
+        n += len([w for w in chunk.split("_") if w])
+        if i < len(chunks) - 1 and not chunk.endswith("_"):
+            out.append(n - 1)
+    return tuple(out)
 
 
 def _problem(err: KnowledgeBaseError, strict: bool, warnings: list[str]) -> None:
@@ -299,6 +319,7 @@ def _codes(text: str, where: str, warnings: list[str]) -> tuple[str, list[DatedC
 def read_actors(path: Path, warnings: list[str], strict: bool = True) -> list[ActorEntry]:
     out: list[ActorEntry] = []
     phrases: list[tuple[str, ...]] = []
+    loose: list[tuple[int, ...]] = []
     codes: list[DatedCode] = []
     origin = ""
 
@@ -306,7 +327,9 @@ def read_actors(path: Path, warnings: list[str], strict: bool = True) -> list[Ac
         if phrases:
             if not codes:
                 warnings.append(f"{origin}: actor {' '.join(phrases[0])} has no code")
-            out.append(ActorEntry(tuple(phrases), tuple(codes), origin))
+            out.append(ActorEntry(tuple(phrases), tuple(codes), origin,
+                                  tuple(loose) if any(loose) else ()))
+        loose.clear()
 
     skipping = False
     for where, line in _lines(path, warnings):
@@ -329,6 +352,7 @@ def read_actors(path: Path, warnings: list[str], strict: bool = True) -> list[Ac
                                                     "with a line NAME [CODE]")
                 if phrases:
                     phrases.append(words)
+                    loose.append(loose_joints(name))
                     codes += found
                 continue
         except KnowledgeBaseError as err:
@@ -339,9 +363,11 @@ def read_actors(path: Path, warnings: list[str], strict: bool = True) -> list[Ac
             continue
         if phrases and not codes and not found:
             phrases.append(words)  # names listed one a line, their codes below all of them
+            loose.append(loose_joints(name))
             continue
         flush()
         phrases, codes, origin, skipping = [words], list(found), where, False
+        loose.append(loose_joints(name))
     flush()
     return out
 
@@ -392,35 +418,33 @@ def _agent_line(text: str, markers: dict[str, list[str]], where: str) -> list[Ag
     if after.strip():
         raise KnowledgeBaseError(where, f"text after the code: {after.strip()!r}")
     code, prefix = _agent_code(body, where)
-    return [AgentEntry(p, code, prefix, where) for p in _agent_phrases(head, markers, where)]
+    return [AgentEntry(p, code, prefix, where, loose)
+            for p, loose in _agent_phrases(head, markers, where)]
 
 
 def _agent_phrases(head: str, markers: dict[str, list[str]],
-                   where: str) -> list[tuple[str, ...]]:
+                   where: str) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+    """(words, loose joints) of each phrase an agent line stands for."""
     marker = _MARKER.search(head)
     if marker is not None:
         subst = markers.get(marker.group(1).upper())
         if subst is None:
             raise KnowledgeBaseError(where, f"substitution marker !{marker.group(1)}! is "
                                             "not defined: add a line !NAME! = A, B above")
-        phrases = []
-        for item in subst:
-            words = _words(head[:marker.start()] + item + head[marker.end():])
-            if words:
-                phrases.append(words)
-        return phrases
+        texts = [head[:marker.start()] + item + head[marker.end():] for item in subst]
+        return [(_words(t), loose_joints(t.strip())) for t in texts if _words(t)]
     if head.count("{") != head.count("}"):
         raise KnowledgeBaseError(where, "unbalanced '{' '}' around the plural: close it")
-    if "{" in head:
-        singular = _words(head[:head.index("{")])
-        plurals = head[head.index("{") + 1:head.index("}")].split()
-        extra = [_words(p) for p in plurals]
-    else:
-        singular = _words(head)
-        extra = [singular[:-1] + (plural(singular[-1]),)] if singular else []
+    base = head[:head.index("{")] if "{" in head else head
+    singular, loose = _words(base), loose_joints(base.strip())
     if not singular:
         raise KnowledgeBaseError(where, "agent line without a phrase: write PHRASE [~CODE]")
-    return [singular, *[p for p in extra if p]]
+    if "{" in head:
+        plurals = head[head.index("{") + 1:head.index("}")].split()
+        extra = [(_words(p), loose_joints(p)) for p in plurals]
+    else:
+        extra = [(singular[:-1] + (plural(singular[-1]),), loose)]
+    return [(singular, loose), *[e for e in extra if e[0]]]
 
 
 # --------------------------------------------------------------------------- discards

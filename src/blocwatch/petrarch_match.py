@@ -87,13 +87,27 @@ def _phrases(words: Iterable[str], split: Split) -> list[tuple[str, ...]]:
     return seqs
 
 
-def _by_first(items: Iterable[tuple[tuple[str, ...], object]]) -> dict[str, tuple]:  # type: ignore[type-arg]
+Phrase = tuple[tuple[str, ...], frozenset[int]]  # tokens, token positions a gap may follow
+
+
+def _loose_phrases(words: tuple[str, ...], loose: Iterable[int], split: Split) -> list[Phrase]:
+    """Token sequences of a dictionary phrase, with the token positions after which
+    other words may come (the dictionary's spaces)."""
+    out: list[Phrase] = [((), frozenset())]
+    loose = set(loose)
+    for k, word in enumerate(words):
+        out = [(toks + v, gaps | ({len(toks) + len(v) - 1} if k in loose else set()))
+               for toks, gaps in out for v in split(word)]
+    return out
+
+
+def _by_first(items: Iterable[tuple[Phrase, object]]) -> dict[str, tuple]:  # type: ignore[type-arg]
     out: dict[str, list] = {}  # type: ignore[type-arg]
     for phrase, item in items:
-        if phrase:
-            out.setdefault(phrase[0], []).append((phrase, item))
+        if phrase[0]:
+            out.setdefault(phrase[0][0], []).append((phrase, item))
     # longest first; among equals the later entry wins (PETRARCH overwrites)
-    return {k: tuple(sorted(reversed(v), key=lambda p: -len(p[0]))) for k, v in out.items()}
+    return {k: tuple(sorted(reversed(v), key=lambda p: -len(p[0][0]))) for k, v in out.items()}
 
 
 def _flatten_synsets(dicts: PetrarchDictionaries,
@@ -158,9 +172,10 @@ def _add_form(forms: dict[str, dict], form: VerbForm, key: str,  # type: ignore[
 def compile_index(dicts: PetrarchDictionaries,
                   tokenizer: Callable[[str], Sequence[str]]) -> Index:
     split = _splitter(tokenizer)
-    actors = _by_first((v, a) for a in dicts.actors for p in a.phrases
-                       for v in _phrases(p, split))
-    agents = _by_first((v, a) for a in dicts.agents for v in _phrases(a.phrase, split))
+    actors = _by_first((v, a) for a in dicts.actors for n, p in enumerate(a.phrases)
+                       for v in _loose_phrases(p, a.loose[n] if a.loose else (), split))
+    agents = _by_first((v, a) for a in dicts.agents
+                       for v in _loose_phrases(a.phrase, a.loose, split))
     forms, blocks = _compile_forms(dicts, split)
     return Index(
         actors=actors, agents=agents, forms=forms, blocks=blocks,
@@ -223,9 +238,8 @@ def _find(ctx: SentenceContext, table: dict, taken: set[int],  # type: ignore[ty
         hit = None
         if i not in taken:
             for phrase, item in table.get(ctx.word(i), ()):
-                end = i + len(phrase)
-                if end <= sent.end and all(ctx.word(i + k) == w for k, w in enumerate(phrase)) \
-                        and not any(j in taken for j in range(i, end)) \
+                end = _phrase_end(ctx, i, phrase)
+                if end is not None and not any(j in taken for j in range(i, end)) \
                         and (not need_case or _case_ok(sent.doc[i:end])):
                     hit = (i, end, item)
                     break
@@ -234,6 +248,31 @@ def _find(ctx: SentenceContext, table: dict, taken: set[int],  # type: ignore[ty
             i = hit[1]
         else:
             i += 1
+
+
+_GAP_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "poss", "case", "nummod",
+                       "hmod", "hyph"})
+
+
+def _phrase_end(ctx: SentenceContext, i: int, phrase: Phrase) -> int | None:
+    """End of ``phrase`` matched from token ``i``: words in order, with up to 3 modifier
+    words of the same noun phrase where the dictionary has a space (not ``_``)."""
+    tokens, gaps = phrase
+    end = ctx.sent.end
+    pos = i
+    for k, word in enumerate(tokens):
+        limit = pos + 1 if k == 0 or (k - 1) not in gaps else min(pos + 4, end)
+        found = next((q for q in range(pos, min(limit, end)) if ctx.word(q) == word), None)
+        if found is None:
+            return None
+        if found > pos and not all(_gap_ok(ctx.sent.doc[q], i, found) for q in range(pos, found)):
+            return None
+        pos = found + 1
+    return pos
+
+
+def _gap_ok(tok: Token, start: int, end: int) -> bool:
+    return (tok.dep_ in _GAP_DEPS or tok.text == "-") and start <= tok.head.i <= end + 1
 
 
 def find_mentions(ctx: SentenceContext, index: Index, date: int | None) -> None:
