@@ -128,9 +128,14 @@ class PendingIndex:
     by_hash: dict[str, object] = field(default_factory=dict)
     by_band: dict[tuple[int, int], list[object]] = field(default_factory=lambda: defaultdict(list))
     signatures: dict[object, Signature] = field(default_factory=dict)
+    order: dict[object, int] = field(default_factory=dict)  # ref -> when it was added
+    added: int = 0
 
     def add(self, ref: object, fp: Fingerprint) -> None:
         self.by_hash.setdefault(fp.text_hash, ref)
+        if ref not in self.order:
+            self.order[ref] = self.added
+            self.added += 1
         if fp.signature is not None:
             self.signatures[ref] = fp.signature
             for band, key in enumerate(fp.bands):
@@ -140,6 +145,7 @@ class PendingIndex:
         if self.by_hash.get(fp.text_hash) == ref:
             del self.by_hash[fp.text_hash]
         self.signatures.pop(ref, None)
+        self.order.pop(ref, None)
         for band, key in enumerate(fp.bands):
             refs = self.by_band.get((band, key))
             if refs and ref in refs:
@@ -156,7 +162,8 @@ class PendingIndex:
         for band, key in enumerate(fp.bands):
             for ref in self.by_band.get((band, key), ()):
                 candidates[ref] = None
-        return best_match(fp.signature, ((ref, self.signatures[ref]) for ref in candidates),
+        ordered = sorted(candidates, key=self.order.__getitem__)  # earliest first, for ties
+        return best_match(fp.signature, ((ref, self.signatures[ref]) for ref in ordered),
                           self.threshold)
 
 

@@ -366,8 +366,9 @@ class Store:
 
     def counts(self) -> StoreCounts:
         with self._connect() as conn:
-            by_status = dict(conn.execute(select(s.documents.c.status, func.count())
-                                          .group_by(s.documents.c.status)).all())
+            by_status: dict[str, int] = {
+                row[0]: int(row[1]) for row in conn.execute(
+                    select(s.documents.c.status, func.count()).group_by(s.documents.c.status))}
 
             def count(table: Any) -> int:
                 return int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
