@@ -100,3 +100,4 @@ def code(
 from . import cli_eval  # noqa: E402,F401  (registers blocwatch eval)
 from . import cli_analysis  # noqa: E402,F401  (registers dyad, blocs, alerts)
 from . import cli_store as _cli_store  # noqa: E402,F401  (registers the store commands)
+from . import cli_serve  # noqa: E402,F401  (registers blocwatch serve)

@@ -1,0 +1,162 @@
+"""Read-only queries the :class:`~blocwatch.store.Store` does not offer (yet): a page of
+events and their total, events with the id of their document, one document with every event
+coded in it (its reports) and its quotes, the quotes of some speakers.
+
+SQLAlchemy Core over :mod:`blocwatch.schema`; event filters are those of
+:meth:`Store.events` (:class:`~blocwatch.store.EventFilter`), built by the store's own query
+so that the dashboard and ``blocwatch events`` always select the same events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from .. import schema as s
+from ..records import ActorRef, Event, Plover, Quote, Speaker, VerbRef
+from ..store import EventFilter, Store, StoredDocument, StoredEvent, _event_query, _stored_event
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """A stored event and the database id of the document of its first report."""
+
+    stored: StoredEvent
+    document_id: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One event as one document reports it: the contract's record with that document's own
+    evidence (sentence, offsets, verb, modality, attribution)."""
+
+    event_id: int
+    report_id: int
+    event: Event
+
+
+@dataclass(frozen=True)
+class StoredQuote:
+    id: int
+    document_id: int
+    quote: Quote
+
+
+def load_events(store: Store, filters: EventFilter) -> list[EventRecord]:
+    """Every event matching ``filters``, by date then id (as :meth:`Store.events`)."""
+    with store.engine.connect() as conn:
+        return [_record(row) for row in conn.execute(_event_query(filters))]
+
+
+def count_events(store: Store, filters: EventFilter) -> int:
+    query = _event_query(replace(filters, limit=None)).order_by(None)
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar()
+                   or 0)
+
+
+def page_events(store: Store, filters: EventFilter, offset: int, size: int
+                ) -> list[EventRecord]:
+    query = _event_query(replace(filters, limit=None)).offset(offset).limit(size)
+    with store.engine.connect() as conn:
+        return [_record(row) for row in conn.execute(query)]
+
+
+def _record(row: Any) -> EventRecord:
+    return EventRecord(_stored_event(row), int(row.document_id))
+
+
+def document(store: Store, doc_id: int) -> StoredDocument | None:
+    d, r = s.documents, s.event_reports
+    reports = (select(func.count()).select_from(r).where(r.c.document_id == d.c.id)
+               .scalar_subquery())
+    query = select(d, reports.label("reports")).where(d.c.id == doc_id)
+    with store.engine.connect() as conn:
+        row = conn.execute(query).first()
+    if row is None:
+        return None
+    return StoredDocument(
+        int(row.id), row.key, row.origin, row.source, row.url, row.title, row.date, row.status,
+        row.error, row.duplicate_of, row.duplicate_kind, row.similarity, int(row.reports),
+        int(row.run_id))
+
+
+def mentions(store: Store, doc_id: int) -> list[Mention]:
+    """Every event coded in document ``doc_id``, in text order."""
+    r, e, d = s.event_reports, s.events, s.documents
+    query = (select(r, e.c.date, e.c.cameo, e.c.root, e.c.quad_class, e.c.goldstein,
+                    e.c.plover_event, e.c.plover_mode, d.c.key,
+                    *[e.c[f"{role}_{n}"] for role in ("source", "target")
+                      for n in ("code", "country", "sector", "org")])
+             .join(e, e.c.id == r.c.event_id).join(d, d.c.id == r.c.document_id)
+             .where(r.c.document_id == doc_id)
+             .order_by(r.c.sentence_index, r.c.verb_start, r.c.source_start, r.c.id))
+    with store.engine.connect() as conn:
+        return [_mention(row) for row in conn.execute(query)]
+
+
+def _mention_actor(m: Any, role: str) -> ActorRef | None:
+    if m[f"{role}_code"] is None or m[f"{role}_text"] is None:
+        return None
+    return ActorRef(m[f"{role}_code"], m[f"{role}_country"], m[f"{role}_sector"],
+                    m[f"{role}_org"], m[f"{role}_text"], m[f"{role}_start"], m[f"{role}_end"])
+
+
+def _mention(row: Any) -> Mention:
+    m = row._mapping
+    source = _mention_actor(m, "source")
+    assert source is not None
+    event = Event(doc_id=m["key"], sentence_index=m["sentence_index"], sentence=m["sentence"],
+                  date=m["date"], source=source, target=_mention_actor(m, "target"),
+                  cameo=m["cameo"], root=m["root"], quad_class=int(m["quad_class"]),
+                  goldstein=float(m["goldstein"]),
+                  plover=Plover(m["plover_event"], m["plover_mode"]), modality=m["modality"],
+                  attribution=m["attribution"],
+                  verb=VerbRef(m["verb_text"], m["verb_lemma"], m["verb_start"], m["verb_end"]),
+                  rule=m["rule"])
+    return Mention(int(m["event_id"]), int(m["id"]), event)
+
+
+def document_quotes(store: Store, doc_id: int) -> list[StoredQuote]:
+    q = s.quotes
+    with store.engine.connect() as conn:
+        rows = conn.execute(_quote_query().where(q.c.document_id == doc_id))
+        return [_quote(row) for row in rows]
+
+
+def speaker_quotes(store: Store, codes: Sequence[str], prefixes: Sequence[str] = (),
+                   limit: int = 200) -> list[StoredQuote]:
+    """Quotes whose speaker code is one of ``codes`` or starts with one of ``prefixes``."""
+    q = s.quotes
+    conditions = [q.c.speaker_code.in_(list(codes))] if codes else []
+    conditions += [q.c.speaker_code.startswith(p, autoescape=True) for p in prefixes]
+    if not conditions:
+        return []
+    with store.engine.connect() as conn:
+        rows = conn.execute(_quote_query().where(or_(*conditions)).limit(limit))
+        return [_quote(row) for row in rows]
+
+
+def _quote_query():  # type: ignore[no-untyped-def]
+    q, d = s.quotes, s.documents
+    return (select(q, d.c.key).join(d, d.c.id == q.c.document_id)
+            .order_by(d.c.date.is_(None), d.c.date.desc(), q.c.document_id, q.c.sentence_index,
+                      q.c.id))
+
+
+def _quote(row: Any) -> StoredQuote:
+    return StoredQuote(int(row.id), int(row.document_id),
+                       Quote(row.key, int(row.sentence_index), row.quote,
+                             Speaker(row.speaker_code, row.speaker_text)))
+
+
+def latest_documents(store: Store, limit: int) -> list[StoredDocument]:
+    d = s.documents
+    with store.engine.connect() as conn:
+        ids = [int(i) for i in conn.execute(select(d.c.id).order_by(d.c.id.desc())
+                                            .limit(limit)).scalars()]
+    docs = [document(store, i) for i in ids]
+    return [doc for doc in docs if doc is not None]

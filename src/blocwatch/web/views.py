@@ -1,0 +1,474 @@
+"""The dashboard's view records: one builder per page, each returning a frozen dataclass that
+the page renders and the API returns as JSON.  They call the same library functions as the
+command line: :func:`~blocwatch.analysis.dyad_series`, :func:`relations_graph`,
+:func:`find_blocs`, :func:`alignment` and :func:`escalation_alerts`, over events read with
+the filters of ``blocwatch events``."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+
+from ..analysis import (
+    DyadPeriod,
+    WeightedEvent,
+    actor_key,
+    alignment,
+    dyad_series,
+    escalation_alerts,
+    find_blocs,
+    period_of,
+    relations_graph,
+)
+from ..records import ActorRef, Event
+from ..store import EventFilter, Store, StoreCounts, StoredActor, StoredDocument
+from . import queries
+from .charts import bloc_colour, network_positions
+from .params import ActorParams, AlertParams, DyadParams, EventParams, NetworkParams
+from .problems import BadInput, NotFound
+from .queries import EventRecord, Mention, StoredQuote
+
+TOP = 10
+ACTOR_EVENTS = 200
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventView(Event):
+    """An event of the output contract plus its store id, the database id of the document
+    of its first report, and how many documents and sentences report it."""
+
+    event_id: int
+    document_id: int
+    report_count: int
+    mention_count: int
+    source_count: int
+
+
+def event_view(rec: EventRecord) -> EventView:
+    ev, stored = rec.stored.event, rec.stored
+    return EventView(**{f.name: getattr(ev, f.name) for f in fields(Event)},
+                     event_id=stored.id, document_id=rec.document_id,
+                     report_count=stored.report_count, mention_count=stored.mention_count,
+                     source_count=stored.source_count)
+
+
+def _weighted(records: Iterable[EventRecord]) -> list[WeightedEvent]:
+    return [WeightedEvent(r.stored.id, r.stored.event, r.stored.report_count) for r in records]
+
+
+# -- actors ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ActorIndex:
+    """How the codes of the actors table map to analysis keys (:func:`actor_key`)."""
+
+    actors: tuple[StoredActor, ...]
+
+    @staticmethod
+    def load(store: Store) -> ActorIndex:
+        return ActorIndex(tuple(store.actors()))
+
+    @staticmethod
+    def key(actor: StoredActor, by_sector: bool) -> str:
+        ref = ActorRef(actor.code, actor.country, actor.sector, actor.org, actor.name, 0, 0)
+        return actor_key(ref, by_sector=by_sector) or actor.code
+
+    def resolve(self, code: str) -> tuple[str, bool]:
+        """``(key, by_sector)`` of an actor key (USA, NATO), a country+sector key (KORGOV)
+        or an actor code whose key differs (IGOWSTNAT -> NATO)."""
+        code = code.upper()
+        for by_sector in (False, True):
+            if any(self.key(a, by_sector) == code for a in self.actors):
+                return code, by_sector
+        for a in self.actors:
+            if a.code == code:
+                return self.key(a, False), False
+        raise NotFound(f"no actor {code!r} in the database: use a code from /api/overview "
+                       "(top_actors) or /api/network (nodes)")
+
+    def members(self, key: str, by_sector: bool) -> list[StoredActor]:
+        return [a for a in self.actors if self.key(a, by_sector) == key]
+
+
+# -- overview -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DyadSummary:
+    a: str
+    b: str
+    events: int
+    cooperation: int
+    conflict: int
+    goldstein_sum: float
+
+
+@dataclass(frozen=True)
+class AlertView:
+    a: str
+    b: str
+    period: str
+    count: int
+    baseline: float
+    probability: float
+    events: tuple[EventView, ...]
+
+
+@dataclass(frozen=True)
+class Overview:
+    counts: StoreCounts
+    first_date: str | None
+    last_date: str | None
+    top_dyads: tuple[DyadSummary, ...]
+    top_actors: tuple[StoredActor, ...]
+    latest_alerts: tuple[AlertView, ...]
+    latest_documents: tuple[StoredDocument, ...]
+
+
+def overview(store: Store) -> Overview:
+    records = queries.load_events(store, EventFilter())
+    events = _weighted(records)
+    graph = relations_graph(events, half_life_days=None)
+    dyads = sorted((DyadSummary(*sorted((u, v)), d["cooperation"] + d["conflict"],
+                                d["cooperation"], d["conflict"], d["weight"])
+                    for u, v, d in graph.edges(data=True)),
+                   key=lambda x: (-x.events, x.a, x.b))
+    dates = [r.stored.event.date for r in records if r.stored.event.date]
+    alerts = _alert_views(escalation_alerts(events), records)
+    return Overview(store.counts(), min(dates, default=None), max(dates, default=None),
+                    tuple(dyads[:TOP]), tuple(store.actors(limit=TOP)), alerts[:5],
+                    tuple(queries.latest_documents(store, TOP)))
+
+
+def _alert_views(alerts: Sequence, records: Sequence[EventRecord]  # type: ignore[type-arg]
+                 ) -> tuple[AlertView, ...]:
+    by_id = {r.stored.id: r for r in records}
+    views = [AlertView(x.dyad[0], x.dyad[1], x.period, x.count, x.baseline, x.probability,
+                       tuple(event_view(by_id[i]) for i in x.event_ids if i in by_id))
+             for x in alerts]
+    return tuple(sorted(views, key=lambda v: (v.period, v.a, v.b), reverse=True))
+
+
+# -- network --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BlocView:
+    index: int
+    members: tuple[str, ...]
+    cohesion: float | None
+    colour: str
+
+
+@dataclass(frozen=True)
+class NodeView:
+    id: str
+    bloc: int | None
+    events: int
+    x: float
+    y: float
+    alignment: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class EdgeView:
+    a: str
+    b: str
+    weight: float
+    cooperation: int
+    conflict: int
+    event_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    since: str | None
+    until: str | None
+    half_life: float
+    max_blocs: int
+    modalities: tuple[str, ...]
+    by_sector: bool
+    frustration: float
+    blocs: tuple[BlocView, ...]
+    nodes: tuple[NodeView, ...]
+    edges: tuple[EdgeView, ...]
+
+
+def network(store: Store, p: NetworkParams) -> NetworkView:
+    records = queries.load_events(store, EventFilter(since=p.since, until=p.until))
+    graph = relations_graph(_weighted(records), until=p.until,
+                            half_life_days=p.half_life or None, modalities=p.modalities,
+                            by_sector=p.by_sector)
+    partition = find_blocs(graph, max_blocs=p.max_blocs)
+    pos = network_positions(graph, partition)
+    blocs = tuple(BlocView(i, b.members, b.cohesion, bloc_colour(i))
+                  for i, b in enumerate(partition.blocs))
+    nodes = tuple(NodeView(n, partition.bloc_of(n),
+                           sum(d["cooperation"] + d["conflict"] for d in graph[n].values()),
+                           pos[n][0], pos[n][1], partition.alignment.get(n, ()))
+                  for n in sorted(graph.nodes))
+    edges = tuple(sorted((EdgeView(*sorted((u, v)), d["weight"], d["cooperation"],
+                                   d["conflict"], tuple(d["event_ids"]))
+                          for u, v, d in graph.edges(data=True)), key=lambda e: (e.a, e.b)))
+    return NetworkView(p.since, p.until, p.half_life, p.max_blocs, p.modalities, p.by_sector,
+                       partition.frustration, blocs, nodes, edges)
+
+
+# -- dyad -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DyadView:
+    a: str
+    b: str
+    by_sector: bool
+    period: str
+    since: str | None
+    until: str | None
+    modalities: tuple[str, ...]
+    directed: bool
+    weighted: bool
+    alignment: float
+    series: tuple[DyadPeriod, ...]
+    events: tuple[EventView, ...]
+
+
+def dyad(store: Store, a: str, b: str, p: DyadParams) -> DyadView:
+    index = ActorIndex.load(store)
+    (key_a, sector_a), (key_b, sector_b) = index.resolve(a), index.resolve(b)
+    if key_a == key_b:
+        raise BadInput("b", f"a dyad needs two different actors, not {key_a} twice")
+    by_sector = sector_a or sector_b
+    records = queries.load_events(store, EventFilter(since=p.since, until=p.until))
+    events = _weighted(records)
+    series = dyad_series(events, key_a, key_b, period=p.period, modalities=p.modalities,
+                         weighted=p.weighted, directed=p.directed, by_sector=by_sector)
+    ids = {i for point in series for i in point.event_ids}
+    graph = relations_graph(events, until=p.until, modalities=p.modalities,
+                            by_sector=by_sector)
+    return DyadView(key_a, key_b, by_sector, p.period, p.since, p.until, p.modalities,
+                    p.directed, p.weighted, alignment(graph, key_a, key_b), tuple(series),
+                    tuple(event_view(r) for r in records if r.stored.id in ids))
+
+
+# -- events ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EventPage:
+    filters: EventFilter
+    page: int
+    size: int
+    total: int
+    pages: int
+    events: tuple[EventView, ...]
+
+
+def event_page(store: Store, p: EventParams) -> EventPage:
+    total = queries.count_events(store, p.filters)
+    pages = max(1, math.ceil(total / p.size))
+    if p.page > pages:
+        raise NotFound(f"page {p.page} does not exist: {total} event(s) make {pages} page(s) "
+                       f"of {p.size}; use page 1 to {pages}")
+    rows = queries.page_events(store, p.filters, (p.page - 1) * p.size, p.size)
+    return EventPage(p.filters, p.page, p.size, total, pages,
+                     tuple(event_view(r) for r in rows))
+
+
+# -- document -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Span:
+    """Characters ``start:end`` of a sentence that play ``role`` (source, verb, target,
+    quote) in event ``event_id`` (None for a quote)."""
+
+    start: int
+    end: int
+    role: str
+    event_id: int | None
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    """One sentence of the document that holds coded events or quotes.  ``complete`` is
+    False when only the quoted words of a sentence are stored (a quote with no event)."""
+
+    index: int
+    text: str
+    complete: bool
+    spans: tuple[Span, ...]
+    mentions: tuple[Mention, ...]
+    quotes: tuple[StoredQuote, ...]
+
+
+TEXT_NOTE = ("The store keeps no article text, only the sentences events and quotes were "
+             "coded from: these are shown in article order.")
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    document: StoredDocument
+    text_stored: bool
+    note: str
+    sentences: tuple[SentenceView, ...]
+
+
+def document(store: Store, doc_id: int) -> DocumentView:
+    doc = queries.document(store, doc_id)
+    if doc is None:
+        raise NotFound(f"no document {doc_id} in the database: see /api/overview "
+                       "(latest_documents) or /api/events (document_id)")
+    by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for m in queries.mentions(store, doc_id):
+        by_sentence[m.event.sentence_index].append(m)
+    quotes: dict[int, list[StoredQuote]] = defaultdict(list)
+    for q in queries.document_quotes(store, doc_id):
+        quotes[q.quote.sentence_index].append(q)
+    sentences = tuple(_sentence(i, by_sentence.get(i, []), quotes.get(i, []))
+                      for i in sorted(set(by_sentence) | set(quotes)))
+    return DocumentView(doc, False, TEXT_NOTE, sentences)
+
+
+def _sentence(index: int, mentions: list[Mention], quotes: list[StoredQuote]) -> SentenceView:
+    complete = bool(mentions)
+    text = mentions[0].event.sentence if mentions else " … ".join(q.quote.quote for q in quotes)
+    spans: list[Span] = []
+    for m in mentions:
+        ev = m.event
+        parts = [("source", ev.source.start, ev.source.end), ("verb", ev.verb.start, ev.verb.end)]
+        if ev.target is not None:
+            parts.append(("target", ev.target.start, ev.target.end))
+        spans += [Span(s, e, role, m.event_id) for role, s, e in parts
+                  if 0 <= s < e <= len(text)]
+    cursor = 0
+    for q in quotes:
+        start = text.find(q.quote.quote, 0 if complete else cursor)
+        if start >= 0 and q.quote.quote:
+            spans.append(Span(start, start + len(q.quote.quote), "quote", None))
+            cursor = start + len(q.quote.quote)
+    return SentenceView(index, text, complete, tuple(spans), tuple(mentions), tuple(quotes))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of sentence text with the same highlight roles (for rendering)."""
+
+    text: str
+    roles: tuple[str, ...]
+    event_ids: tuple[int, ...]
+
+
+def segments(text: str, spans: Sequence[Span]) -> list[Segment]:
+    """Split ``text`` at every span boundary; each piece carries the roles covering it."""
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    out = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        covering = [s for s in spans if s.start <= start and end <= s.end]
+        roles = tuple(r for r in ("source", "verb", "target", "quote")
+                      if any(s.role == r for s in covering))
+        ids = tuple(sorted({s.event_id for s in covering if s.event_id is not None}))
+        out.append(Segment(text[start:end], roles, ids))
+    return out
+
+
+# -- actor ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RelationView:
+    other: str
+    weight: float
+    cooperation: int
+    conflict: int
+    alignment: float
+
+
+@dataclass(frozen=True)
+class ActorPeriod:
+    period: str
+    events: int
+    cooperation: int
+    conflict: int
+    goldstein_mean: float
+    event_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ActorView:
+    code: str
+    name: str
+    by_sector: bool
+    members: tuple[StoredActor, ...]
+    event_count: int
+    first_date: str | None
+    last_date: str | None
+    period: str
+    modalities: tuple[str, ...]
+    relations: tuple[RelationView, ...]
+    series: tuple[ActorPeriod, ...]
+    quotes: tuple[StoredQuote, ...]
+    events: tuple[EventView, ...]
+
+
+def actor(store: Store, code: str, p: ActorParams) -> ActorView:
+    index = ActorIndex.load(store)
+    key, by_sector = index.resolve(code)
+    members = index.members(key, by_sector)
+    records = queries.load_events(store, EventFilter(since=p.since, until=p.until))
+
+    def involves(ev: Event) -> bool:
+        return key in (actor_key(ev.source, by_sector=by_sector),
+                       actor_key(ev.target, by_sector=by_sector))
+
+    mine = [r for r in records if involves(r.stored.event)]
+    graph = relations_graph(_weighted(records), until=p.until, half_life_days=None,
+                            modalities=p.modalities, by_sector=by_sector)
+    relations = sorted((RelationView(other, d["weight"], d["cooperation"], d["conflict"],
+                                     alignment(graph, key, other))
+                        for other, d in (graph[key].items() if key in graph else [])),
+                       key=lambda r: (-abs(r.weight), r.other))
+    codes = sorted({a.code for a in members} | {key})
+    main = next((a for a in members if a.code == key), members[0] if members else None)
+    country = not by_sector and any(a.country == key for a in members)
+    quotes = queries.speaker_quotes(store, codes, [key] if country else [])
+    dates = [r.stored.event.date for r in mine if r.stored.event.date]
+    return ActorView(key, main.name if main else key, by_sector, tuple(members),
+                     len(mine), min(dates, default=None), max(dates, default=None), p.period,
+                     p.modalities, tuple(relations), _actor_series(mine, p),
+                     tuple(quotes),
+                     tuple(event_view(r) for r in reversed(mine[-ACTOR_EVENTS:])))
+
+
+def _actor_series(records: Sequence[EventRecord], p: ActorParams) -> tuple[ActorPeriod, ...]:
+    buckets: dict[str, list[Event]] = defaultdict(list)
+    ids: dict[str, list[int]] = defaultdict(list)
+    for r in records:
+        ev = r.stored.event
+        if ev.date and ev.modality in p.modalities:
+            label = period_of(ev.date, p.period)
+            buckets[label].append(ev)
+            ids[label].append(r.stored.id)
+    out = []
+    for label in sorted(buckets):
+        evs = buckets[label]
+        coop = sum(1 for e in evs if e.quad_class <= 2)
+        out.append(ActorPeriod(label, len(evs), coop, len(evs) - coop,
+                               round(sum(e.goldstein for e in evs) / len(evs), 3),
+                               tuple(ids[label])))
+    return tuple(out)
+
+
+# -- alerts ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AlertsView:
+    period: str
+    alpha: float
+    min_events: int
+    since: str | None
+    modalities: tuple[str, ...]
+    alerts: tuple[AlertView, ...]
+
+
+def alerts(store: Store, p: AlertParams) -> AlertsView:
+    records = queries.load_events(store, EventFilter())  # the baseline needs all history
+    found = escalation_alerts(_weighted(records), period=p.period, alpha=p.alpha,
+                              min_events=p.min_events, since=p.since, modalities=p.modalities)
+    return AlertsView(p.period, p.alpha, p.min_events, p.since, p.modalities,
+                      _alert_views(found, records))
+
+
+def events_by_period(series: Sequence[DyadPeriod] | Sequence[ActorPeriod],
+                     events: Sequence[EventView]) -> Mapping[str, list[EventView]]:
+    """The events under each point of a timeline (for the pages)."""
+    by_id = {e.event_id: e for e in events}
+    return {p.period: [by_id[i] for i in p.event_ids if i in by_id] for p in series}
