@@ -235,8 +235,9 @@ class PetrarchCoder:
         lower_end = ctx.lower_end(hit.token, hit.end)
         matcher = PatternMatcher(ctx, groups, self.index, (hit.start, hit.end), lower_end)
         found, rule_pattern = Match(), None
-        for pattern in block.patterns:
-            if pattern.code.strip("+") == "":
+        present = set(ctx.words)
+        for pattern, needs in block.patterns:
+            if pattern.code.strip("+") == "" or not all(n & present for n in needs):
                 continue  # TABARI's "+++" patterns are left unused (the suite expects so)
             m = matcher.match(pattern)
             if m is not None:

@@ -39,9 +39,12 @@ class VerbFormIndex:
 
 @dataclass(frozen=True)
 class BlockIndex:
+    """A verb block's code and its patterns, longest first, each with what it needs:
+    for every word or synset element, the tokens one of which must be in the sentence."""
+
     name: str
     code: str
-    patterns: tuple[Pattern, ...]
+    patterns: tuple[tuple[Pattern, tuple[frozenset[str], ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -141,23 +144,36 @@ def _discard_regex(phrases: list[tuple[str, ...]]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])", re.IGNORECASE)
 
 
-def _compile_forms(dicts: PetrarchDictionaries, split: Split
+def _compile_forms(dicts: PetrarchDictionaries, split: Split,
+                   synsets: dict[str, tuple[tuple[str, ...], ...]]
                    ) -> tuple[dict[str, tuple[VerbFormIndex, ...]], dict[str, BlockIndex]]:
     forms: dict[str, dict[tuple[tuple[str, ...], tuple[str, ...]], VerbFormIndex]] = {}
     blocks: dict[str, BlockIndex] = {}
+    merged: dict[str, tuple[str, str, tuple[Pattern, ...]]] = {}
     for block in dicts.blocks:
         key = block.key
-        old = blocks.get(key)
-        patterns = (old.patterns if old else ()) + block.patterns
-        blocks[key] = BlockIndex(block.name if old is None else old.name, block.code, patterns)
+        name, _, patterns = merged.get(key, (block.name, "", ()))
+        merged[key] = (name, block.code, patterns + block.patterns)
         for form in block.forms:
             _add_form(forms, form, key, split)
     ordered = {k: tuple(sorted(v.values(), key=lambda f: -(len(f.before) + len(f.after))))
                for k, v in forms.items()}
-    for key, blk in blocks.items():
-        pats = sorted(blk.patterns, key=lambda p: -p.size)  # stable: file order among equals
-        blocks[key] = BlockIndex(blk.name, blk.code, tuple(pats))
+    for key, (name, code, patterns) in merged.items():
+        pats = sorted(patterns, key=lambda p: -p.size)  # stable: file order among equals
+        blocks[key] = BlockIndex(name, code, tuple((p, _needs(p, split, synsets))
+                                                    for p in pats))
     return ordered, blocks
+
+
+def _needs(pattern: Pattern, split: Split,
+           synsets: dict[str, tuple[tuple[str, ...], ...]]) -> tuple[frozenset[str], ...]:
+    out = []
+    for el in (*pattern.upper, *pattern.lower):
+        if el.kind == "word":
+            out.append(frozenset(v[0] for v in split(el.value)))
+        elif el.kind == "synset":
+            out.append(frozenset(seq[0] for seq in synsets.get(el.value, ())))
+    return tuple(out)
 
 
 def _add_form(forms: dict[str, dict], form: VerbForm, key: str,  # type: ignore[type-arg]
@@ -176,10 +192,10 @@ def compile_index(dicts: PetrarchDictionaries,
                        for v in _loose_phrases(p, a.loose[n] if a.loose else (), split))
     agents = _by_first((v, a) for a in dicts.agents
                        for v in _loose_phrases(a.phrase, a.loose, split))
-    forms, blocks = _compile_forms(dicts, split)
+    synsets = _flatten_synsets(dicts, split)
+    forms, blocks = _compile_forms(dicts, split, synsets)
     return Index(
-        actors=actors, agents=agents, forms=forms, blocks=blocks,
-        synsets=_flatten_synsets(dicts, split),
+        actors=actors, agents=agents, forms=forms, blocks=blocks, synsets=synsets,
         story_discard=_discard_regex([d.phrase for d in dicts.discards if d.story]),
         sentence_discard=_discard_regex([d.phrase for d in dicts.discards if not d.story]),
         split=split)
@@ -545,7 +561,13 @@ class PatternMatcher:
         else:
             yield from self._special(el, pos, step)
             return
+        edge = pos if step > 0 else pos - 1
+        if not self.ctx.sent.start <= edge < self.ctx.sent.end:
+            return
+        word = self.ctx.word(edge)
         for seq in seqs:
+            if (seq[0] if step > 0 else seq[-1]) != word:
+                continue
             other = self._words_at(seq, pos, step)
             if other is not None:
                 yield other, []
