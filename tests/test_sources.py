@@ -50,7 +50,8 @@ def zipped(name: str, content: str) -> bytes:
 CSV = f"guid,body,published\nA1,\"{BODY}\",2022-06-27T10:00:00Z\nA2,\"Japan protested.\",\n"
 # (files to write, source given, --field options, expected (id, date) of each article)
 READ_CASES = [
-    ("txt folder", {"in/a.txt": f"Drills\n{BODY}", "in/sub/b.txt": BODY, "in/x.pdf": "%PDF"},
+    ("txt folder", {"in/a.txt": f"Drills\n{BODY}", "in/sub/b.txt": BODY, "in/x.pdf": "%PDF",
+                    "in/sitemap.xml": "<urlset/>"},
      "in", [], [("a", None), ("b", None)]),
     ("glob", {"g/a.txt": BODY, "g/b.txt": BODY, "g/c.jsonl": ""}, "g/*.txt", [],
      [("a", None), ("b", None)]),

@@ -157,11 +157,12 @@ def expand(spec: str) -> list[Path]:
     """The files a source names: itself, a directory's supported files (recursively) or a
     glob's matches, sorted."""
     path = Path(spec)
-    if path.is_dir():
-        found = sorted(p for p in path.rglob("*") if p.is_file() and _supported(p))
+    if path.is_dir():  # feeds are named one by one: an .xml file in a folder is no feed
+        found = sorted(p for p in path.rglob("*") if p.is_file() and _supported(p)
+                       and _suffix(p.name) not in FEED_SUFFIXES)
         if not found:
-            raise InputError(spec, "no .txt, .html, .jsonl, .csv, .zip, feed or WARC files "
-                                   "in this directory")
+            raise InputError(spec, "no .txt, .html, .jsonl, .csv, .zip or WARC files in this "
+                                   "directory")
         return found
     if path.exists():
         return [path]
