@@ -304,8 +304,8 @@ class PetrarchCoder:
             if subj.dep_ == "nsubj" and other.dep_ == "nsubj" and other is not subj:
                 units += groups.group(other)
         if not units:  # "Resumption of ties between Arnor and Gondor may spur ..."
-            first = next((t.i for t in subj.subtree if ctx.actors.get(t.i, NO_MENTION).codes),
-                         None)
+            first = next((t.i for t in _of_phrases(subj)
+                          if ctx.actors.get(t.i, NO_MENTION).codes), None)
             units = groups.at(first) if first is not None else []
         return units, []
 
@@ -418,6 +418,21 @@ def _sentences(doc) -> Iterator[tuple[Span, tuple[int, ...]]]:  # type: ignore[n
         if piece[-1].text in _TERMINAL or piece is pieces[-1]:
             yield doc[group[0].start:group[-1].end], tuple(p.end for p in group)
             group = []
+
+
+def _of_phrases(tok: Token) -> list[Token]:
+    """Tokens reached from a noun through of/between/among phrases, in text order
+    ("resumption of ties between Arnor and Gondor"); not through other prepositions or
+    clauses ("Shultz, travelling to China, ...")."""
+    out, stack = [], [tok]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        for c in t.children:
+            if c.dep_ in ("pobj", "conj", "compound", "amod", "nmod", "poss") or (
+                    c.dep_ == "prep" and c.lower_ in ("of", "between", "among")):
+                stack.append(c)
+    return sorted(out, key=lambda t: t.i)
 
 
 def _in_phrase(tok: Token) -> bool:
