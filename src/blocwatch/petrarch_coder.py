@@ -8,32 +8,45 @@ own spaCy parse, with the same output contract as :class:`blocwatch.coder.Coder`
 How a sentence is coded:
 
 1. Discards: a story-discard phrase anywhere in the article drops the article; a
-   sentence-discard phrase drops the sentence (whole words, any case).
+   sentence-discard phrase drops the sentence (whole words, any case).  spaCy sentences
+   cut where no sentence punctuation is ("an anti- | Gondor parade") are re-joined, and
+   TABARI's ``_``-joined names in text ("Dol_Amroth") are read as words.
 2. Actors: the longest actor phrase at each token (case-insensitive; at least one
    capital letter in the matched text), resolved with the article's date; then the
-   longest agent phrase at each remaining token.  Dictionary words with punctuation
-   ("U.S.", "N'T", "BARAD-DUR") are split by the same spaCy tokenizer as the text.
-3. Actor groups: a noun phrase's code is its leftmost actor (or the actors of an
-   ``of``/``from`` phrase, or ``in`` phrase when the noun is an agent: "activists in
-   Arnor") plus its agents: ``NGO~`` agents before, ``~GOV`` agents after, without
-   repeating a 3-letter part already there ("White House officials" = USAGOV); "former"
-   makes the agents ``ELI``.  Conjuncts are separate actors; an agent-only conjunct
-   takes its siblings' country ("Danish media and government").  An agent with no
-   actor is ``---`` + its code (``---EDU``) when ``bare_agents`` is on.
-4. Verbs: a verb token whose text (else lemma) is a dictionary verb form, multi-word
-   forms ("broken down", "wire tapped") first.  The block's patterns are tried
-   longest first: ``upper`` elements before the verb (anywhere earlier in the sentence),
-   ``lower`` elements after it, inside the verb's dependency subtree.  A space in a
-   pattern lets words come between, ``_`` does not; words compare exactly with the
-   token text (no stemming); ``$``/``+``/``%`` bind the source/target/compound actor
+   longest agent phrase at each remaining token.  Where the dictionary has a space (not
+   ``_``) up to three modifier words of the same noun phrase may come between ("ITHILEN
+   TELEVISION" ~ "Ithilen state-run television").  Dictionary words with punctuation
+   ("U.S.", "N'T", "BARAD-DUR") are split by the text's own spaCy tokenizer.
+3. Actor groups: a noun phrase's code is its leftmost actor (with the actors coordinated
+   with it inside the phrase: "Eriadori and Calenardhon leaders"), else the actors of
+   an ``of``/``from`` phrase, or of an ``in`` phrase when the noun is an agent
+   ("activists in Arnor"), plus its agents: ``NGO~`` agents before, ``~GOV`` agents
+   after, without repeating a 3-letter part already there ("White House officials" =
+   USAGOV); "former" makes the agents ``ELI``.  Conjuncts (and appositions that continue
+   a list) are separate actors; an agent-only conjunct takes its siblings' actor
+   ("Danish media and government"); conjuncts share an of/in/from phrase after them.
+   An agent with no actor is ``---`` + its code (``---EDU``) when ``bare_agents`` is on.
+4. Verbs: a verb token whose text, else lemma (when the text is a real inflection of
+   it), is a dictionary verb form, multi-word forms ("broken down", "wire tapped")
+   first; not a to-infinitive modifying a noun ("efforts to stop").  The block's
+   patterns are tried longest first (file order among equals): ``upper`` elements
+   before the verb (anywhere earlier in the sentence), ``lower`` elements after it,
+   inside the verb's dependency subtree.  A space in a pattern lets words come between,
+   ``_`` does not; words compare exactly with the token text (no stemming; synset
+   members get regular plurals); ``$``/``+``/``%`` bind the source/target/compound actor
    found there, ``^`` skips a noun phrase.  No pattern: the verb's own code.
-5. Source: the ``$`` actor, else the verb's subject (inherited through infinitives and
-   conjuncts; a pronoun takes the nearest earlier subject); a passive's source is its
-   ``by`` phrase and its subject the target.  Target: the ``+`` actor, else the first
-   actor group after the verb in its subtree.  ``%`` before the verb with no ``+``
-   codes the compound's members with each other ("Gondor and Osgiliath delayed").
-   Codes ``A:B`` give source->target A and target->source B.  Events need both ends
-   (PETRARCH's ``require_dyad``); a null code (``---``) codes nothing.
+5. Source: the ``$`` actor, else the verb's subject (inherited through infinitives,
+   conjuncts and raising: "Arnor is about to restore", "Gollum was seen to break"; a
+   pronoun takes the nearest earlier subject; a subject without an actor takes one
+   through of/between phrases).  A passive's source is its ``by`` (else ``from``)
+   phrase and its subject the target, as in PETRARCH-2.  Target: the ``+`` actor, else
+   the first actor group after the verb in its subtree (bare agents only when no actor
+   follows).  When ``+`` binds the verb's own subject, the source is the subject of a
+   verb above ("X noted that + regretted").  ``%`` before the verb with no ``+`` codes
+   the compound's members with each other ("Gondor and Osgiliath delayed").  Codes
+   ``A:B`` give source->target A and target->source B.  Events need both ends
+   (PETRARCH's ``require_dyad``); a null code (``---``) codes nothing; patterns coded
+   ``+++`` are not used.  Modality and attribution come from :mod:`blocwatch.modality`.
 
 The ``rule`` of an event is ``petrarch:BLOCK:- upper * lower`` for a pattern, or
 ``petrarch:BLOCK:VERB`` for the verb's own code.  Codes outside the CAMEO table (the
@@ -128,8 +141,11 @@ class PetrarchCoder:
     # -- public API ----------------------------------------------------------------
     def code_text(self, text: str, *, doc_id: str = "text", date: str | None = None,
                   title: str | None = None) -> list[Event]:
-        article = Article(id=doc_id, text=text, title=title, date=date)
-        return list(next(iter(self.code_articles([article]))).events)
+        return list(self.code_article(Article(id=doc_id, text=text, title=title,
+                                              date=date)).events)
+
+    def code_article(self, article: Article) -> CodedArticle:
+        return next(iter(self.code_articles([article])))
 
     def code_articles(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
         """Code articles in order, parsing their paragraphs in batches."""
