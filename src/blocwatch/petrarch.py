@@ -3,13 +3,19 @@
 ``load_dictionaries(directory)`` reads every dictionary file in a folder into one frozen
 :class:`PetrarchDictionaries`; :mod:`blocwatch.petrarch_coder` codes text with it.  Files are
 found by name: ``*.actors.txt``, ``*.agents.txt``, ``*verbs*.txt`` or ``CAMEO*.txt`` (verbs),
-``*.discards.txt``.  A malformed line raises :class:`~blocwatch.errors.KnowledgeBaseError`
-naming ``file:line`` and what to fix; odd-but-readable lines (e.g. a 10-digit date) are read
-the way PETRARCH reads them and reported in :attr:`PetrarchDictionaries.warnings`.
+``*.discards.txt``.  With ``strict=True`` a malformed line raises
+:class:`~blocwatch.errors.KnowledgeBaseError` naming ``file:line`` and what to fix.  By
+default (dictionaries grown over years have slips: the Phoenix files have a dozen) such a
+line is skipped, as PETRARCH skips it, and the same message is kept in
+:attr:`PetrarchDictionaries.warnings`; odd-but-readable lines (a 10-digit date, text after
+a code) are read the way PETRARCH reads them and reported there too.  A missing folder or
+a folder without actor or verb dictionaries always raises.
 
 Common syntax: ``#`` starts a comment (outside ``[...]``), ``<!-- ... -->`` comments may
-span lines, blank lines are skipped.  In phrases ``_`` and spaces both join words; a
-trailing ``_`` (PETRARCH's "stopped" word) is dropped.  Words are upper-cased.
+span lines, blank lines are skipped.  Phrases are split into words at spaces and ``_``;
+``_`` joins words tightly, a space lets other words come between (see
+:func:`loose_joints`); a trailing ``_`` (PETRARCH's "stopped" word) is dropped.  Words are
+upper-cased.
 
 Actors (``*.actors.txt``)::
 
