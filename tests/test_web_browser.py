@@ -192,7 +192,7 @@ def test_clicking_an_edge_opens_the_dyad(page: tuple[Page, Watch], server: str) 
     edge = tab.locator('a.edge[data-dyad="PRK-USA"] line.stroke')
     assert edge.get_attribute("stroke") == "#d62728"  # net conflict is red
     edge.click()
-    tab.wait_for_url(f"{server}/dyads/PRK/USA")
+    tab.wait_for_url(f"{server}/dyads/PRK/USA?{SEED_DAY}")  # the window comes along
     assert "PRK – USA" in tab.locator("h1").inner_text()
     assert tab.locator("svg.timeline a.bar").count() >= 1
     assert "accused the United States" in tab.locator("section.period").first.inner_text()
@@ -207,7 +207,7 @@ def test_clicking_an_actor_opens_its_page(page: tuple[Page, Watch], server: str)
     tab, watch = page
     tab.goto(f"{server}/network?{SEED_DAY}")
     tab.locator('a.node[data-actor="KOR"] circle').click()
-    tab.wait_for_url(f"{server}/actors/KOR")
+    tab.wait_for_url(f"{server}/actors/KOR?{SEED_DAY}")
     assert tab.locator("table.relations").inner_text().count("USA") >= 1
     assert watch.problems == []
 

@@ -78,9 +78,14 @@ def describe(error: dict[str, Any]) -> tuple[str, str]:
     msg = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
     hint = HINTS.get(f"{where}.{name}") or HINTS.get(name)
     given = error.get("input")
+    kind = error.get("type")
     got = f" (got {given!r})" if isinstance(given, str | int | float) else ""
-    if error.get("type") == "missing":
+    if kind == "missing":
         return name, f"{where} parameter {name!r} is missing" + (f": {hint}" if hint else "")
+    if kind == "string_pattern_mismatch":
+        msg, got = f"{given!r} is not valid", ""
+    elif kind == "value_error":  # our own validators name the value
+        got = ""
     return name, f"{name}: {msg}{got}" + (f": {hint}" if hint else "")
 
 

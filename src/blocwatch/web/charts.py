@@ -119,19 +119,29 @@ def _spread(where: dict[str, list[float]], radius: dict[str, float], box: tuple[
 
 # -- network --------------------------------------------------------------------------------
 class NodeLike(Protocol):
-    id: str
-    bloc: int | None
-    events: int
-    x: float
-    y: float
+    @property
+    def id(self) -> str: ...
+    @property
+    def bloc(self) -> int | None: ...
+    @property
+    def events(self) -> int: ...
+    @property
+    def x(self) -> float: ...
+    @property
+    def y(self) -> float: ...
 
 
 class EdgeLike(Protocol):
-    a: str
-    b: str
-    weight: float
-    cooperation: int
-    conflict: int
+    @property
+    def a(self) -> str: ...
+    @property
+    def b(self) -> str: ...
+    @property
+    def weight(self) -> float: ...
+    @property
+    def cooperation(self) -> int: ...
+    @property
+    def conflict(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -256,7 +266,7 @@ def timeline_svg(points: Sequence[TimelinePoint], *, height: int = 320, slot: in
     """Bars up for cooperation, down for conflict, per period; a line of the mean Goldstein
     score on its own axis (-10..+10, right)."""
     left, right, top, bottom_pad = 56, 64, 16, 70
-    width = max(640, left + right + slot * len(points))
+    width = max(880, left + right + slot * len(points))
     slot_w = (width - left - right) / max(1, len(points))
     half = (height - top - bottom_pad) / 2
     zero = top + half

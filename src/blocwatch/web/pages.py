@@ -40,8 +40,12 @@ def overview(request: Request, store: StoreDep) -> HTMLResponse:
 @router.get("/network")
 def network(request: Request, store: StoreDep, p: params.Network) -> HTMLResponse:
     view = views.network(store, p)
+    # drilling down keeps the window and modalities of the network
+    keep = [(k, v) for k, v in (("since", p.since), ("until", p.until)) if v]
+    keep += [("modality", m) for m in p.modalities if p.modalities != ("asserted",)]
     return render(request, "network.html", "network", "Network", view=view,
-                  svg=charts.network_svg(view.nodes, view.edges))
+                  svg=charts.network_svg(view.nodes, view.edges),
+                  drill=f"?{urlencode(keep)}" if keep else "")
 
 
 def _dyad_chart(series: Any) -> charts.TimelineSvg:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from .. import schema as s
 from ..records import ActorRef, Event, Plover, Quote, Speaker, VerbRef
@@ -131,7 +131,7 @@ def speaker_quotes(store: Store, codes: Sequence[str], prefixes: Sequence[str] =
                    limit: int = 200) -> list[StoredQuote]:
     """Quotes whose speaker code is one of ``codes`` or starts with one of ``prefixes``."""
     q = s.quotes
-    conditions = [q.c.speaker_code.in_(list(codes))] if codes else []
+    conditions: list[ColumnElement[bool]] = [q.c.speaker_code.in_(list(codes))] if codes else []
     conditions += [q.c.speaker_code.startswith(p, autoescape=True) for p in prefixes]
     if not conditions:
         return []

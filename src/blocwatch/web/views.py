@@ -54,6 +54,10 @@ def event_view(rec: EventRecord) -> EventView:
                      source_count=stored.source_count)
 
 
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
 def _weighted(records: Iterable[EventRecord]) -> list[WeightedEvent]:
     return [WeightedEvent(r.stored.id, r.stored.event, r.stored.report_count) for r in records]
 
@@ -128,7 +132,7 @@ def overview(store: Store) -> Overview:
     records = queries.load_events(store, EventFilter())
     events = _weighted(records)
     graph = relations_graph(events, half_life_days=None)
-    dyads = sorted((DyadSummary(*sorted((u, v)), d["cooperation"] + d["conflict"],
+    dyads = sorted((DyadSummary(*_pair(u, v), d["cooperation"] + d["conflict"],
                                 d["cooperation"], d["conflict"], d["weight"])
                     for u, v, d in graph.edges(data=True)),
                    key=lambda x: (-x.events, x.a, x.b))
@@ -204,7 +208,7 @@ def network(store: Store, p: NetworkParams) -> NetworkView:
                            sum(d["cooperation"] + d["conflict"] for d in graph[n].values()),
                            pos[n][0], pos[n][1], partition.alignment.get(n, ()))
                   for n in sorted(graph.nodes))
-    edges = tuple(sorted((EdgeView(*sorted((u, v)), d["weight"], d["cooperation"],
+    edges = tuple(sorted((EdgeView(*_pair(u, v), d["weight"], d["cooperation"],
                                    d["conflict"], tuple(d["event_ids"]))
                           for u, v, d in graph.edges(data=True)), key=lambda e: (e.a, e.b)))
     return NetworkView(p.since, p.until, p.half_life, p.max_blocs, p.modalities, p.by_sector,
