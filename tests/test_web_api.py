@@ -430,6 +430,26 @@ def test_the_served_store_cannot_write(db_url: str) -> None:
         store.close()
 
 
+def test_every_endpoint_on_both_backends(db_url: str, shared: Path) -> None:
+    """The seed article in SQLite and in PostgreSQL: the same answers, read-only on both."""
+    result = runner.invoke(cli_app, ["ingest", str(shared / "seed" / "asian-style-nato.txt"),
+                                     "--date", "2022-06-27", "--db", db_url, "--workers", "1",
+                                     "--quiet"])
+    assert result.exit_code == 0, result.output
+    store = open_readonly(db_url)
+    try:
+        with TestClient(create_app(store)) as backend:
+            for url in [*API, *PAGES, "/api/events.csv", "/api/events?size=2&page=2"]:
+                assert backend.get(url).status_code == 200, url
+            nodes = {n["id"]: n["bloc"] for n in backend.get("/api/network").json()["nodes"]}
+            assert nodes["USA"] == nodes["KOR"] == nodes["JPN"] != nodes["PRK"]
+            doc = backend.get("/api/documents/1").json()
+            assert doc["document"]["key"] == "asian-style-nato" and doc["sentences"]
+            assert backend.get("/api/documents/2").status_code == 404
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize(("url", "phrase"), [
     ("sqlite:///{tmp}/missing.db", "no database at"),
     ("sqlite://", "in-memory"),
