@@ -32,7 +32,10 @@ runner = CliRunner()
 SEED_DAY = "since=2022-06-27&until=2022-06-27"
 
 API = ["/api/overview", "/api/network", f"/api/network?{SEED_DAY}", "/api/dyads/USA/PRK",
-       "/api/events", "/api/documents/1", "/api/actors/PRK", "/api/alerts"]
+       "/api/events", "/api/documents/1", "/api/actors/PRK", "/api/alerts",
+       # an empty form field is the default
+       "/api/network?half_life=&max_blocs=&since=", "/api/alerts?period=&alpha=&min_events=",
+       "/api/dyads/USA/PRK?period=&since=&until="]
 PAGES = ["/", "/network", "/dyads/USA/PRK", "/events", "/documents/1", "/actors/PRK",
          "/alerts"]
 
@@ -179,7 +182,7 @@ EVENT_FILTERS = [
                                                  "hypothetical"]),
     ("quad=1&quad=2&min_reports=1", ["--quad", "1", "--quad", "2", "--min-reports", "1"]),
     ("actor=KORGOV", ["--actor", "KORGOV"]),
-    ("actor=&code=&since=", []),  # an empty form field is no filter
+    ("actor=&code=&since=&min_reports=&page=&size=", []),  # an empty field is no filter
 ]
 
 
@@ -354,14 +357,14 @@ BAD = [
     ("/api/events?size=1e3", 422, "page size"),
     ("/api/events.csv?since=2022-99-99", 422, "since"),
     ("/api/network?half_life=-1", 422, "half_life"),
-    ("/api/network?half_life=nan", 422, "finite"),
+    ("/api/network?half_life=nan", 422, "half_life"),
     ("/api/network?half_life=inf", 422, "half_life"),
     ("/api/network?max_blocs=0", 422, "max_blocs"),
     ("/api/network?max_blocs=9", 422, "max_blocs"),
     ("/api/network?until=2022-06", 422, "until"),
     ("/api/dyads/USA/USA", 422, "two different actors"),
     ("/api/dyads/USA/IGOXYZ", 404, "no actor 'IGOXYZ'"),
-    ("/api/dyads/U-S/PRK", 422, "actor or country code"),
+    ("/api/dyads/U%24S/PRK", 422, "actor or country code"),
     ("/api/dyads/USA/PRK?period=year", 422, "day, week, month or quarter"),
     ("/api/dyads/USA/PRK?modality=probably", 422, "modality"),
     ("/api/documents/0", 422, "document id"),
@@ -369,8 +372,9 @@ BAD = [
     ("/api/documents/99999", 404, "no document 99999"),
     ("/api/documents/99999999999999999999999", 422, "document id"),
     ("/api/actors/XYZ", 404, "no actor 'XYZ'"),
-    ("/api/actors/1AB", 422, "actor or country code"),
-    ("/api/actors/" + "A" * 40, 422, "actor or country code"),
+    ("/api/actors/A%20B", 422, "actor or country code"),
+    ("/api/actors/%C3%9CSA", 422, "actor or country code"),
+    ("/api/actors/" + "A" * 70, 422, "actor or country code"),
     ("/api/alerts?alpha=0", 422, "alpha"),
     ("/api/alerts?alpha=0.9", 422, "alpha"),
     ("/api/alerts?min_events=0", 422, "min_events"),

@@ -16,7 +16,7 @@ from ..store import EventFilter
 from .problems import BadInput
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-ACTOR_PATTERN = r"^[A-Za-z][A-Za-z0-9]{1,31}$"
+ACTOR_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$"
 MAX_ID = 2**63 - 1
 
 ModalityName = Literal["asserted", "negated", "hypothetical", "intended"]
@@ -50,6 +50,11 @@ def _blank(value: Any) -> Any:
     return value
 
 
+def _or(default: Any) -> BeforeValidator:
+    """An empty form field means the default."""
+    return BeforeValidator(lambda v: default if _blank(v) is None else v)
+
+
 def _calendar_date(value: str) -> str:
     try:
         return dt.date.fromisoformat(value).isoformat()
@@ -66,7 +71,7 @@ SinceQ = Annotated[OptDate, Query(description="From this date (YYYY-MM-DD).")]
 UntilQ = Annotated[OptDate, Query(description="Up to this date (YYYY-MM-DD).")]
 ModalityQ = Annotated[list[ModalityName], Query(
     description="Modalities to count (repeatable); default: asserted.")]
-PeriodQ = Annotated[PeriodName, BeforeValidator(_blank), Query(description="Period.")]
+PeriodQ = Annotated[PeriodName, _or("month"), Query(description="Period.")]
 ActorPath = Annotated[ActorCode, Path(description="Actor key or code: USA, KORGOV, NATO...")]
 DocIdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Document id (database id).")]
 
@@ -88,9 +93,10 @@ class NetworkParams:
 
 def network_params(
     since: SinceQ = None, until: UntilQ = None,
-    half_life: Annotated[float, Query(ge=0, le=36500, allow_inf_nan=False,
+    half_life: Annotated[float, _or(90.0), Query(ge=0, le=36500, allow_inf_nan=False,
                                       description="Decay half-life in days (0: none).")] = 90.0,
-    max_blocs: Annotated[int, Query(ge=1, le=8, description="Most blocs to look for.")] = 4,
+    max_blocs: Annotated[int, _or(4), Query(ge=1, le=8, description="Most blocs to look for.")
+                         ] = 4,
     modality: ModalityQ = [],  # noqa: B006 - FastAPI copies defaults
     by_sector: Annotated[bool, Query(description="Actors are country+sector codes.")] = False,
 ) -> NetworkParams:
@@ -146,8 +152,8 @@ def event_params(
     min_reports: Annotated[Annotated[int, Field(ge=1, le=1_000_000)] | None,
                            BeforeValidator(_blank), Query(
         description="Only events reported by at least this many documents.")] = None,
-    page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number.")] = 1,
-    size: Annotated[int, Query(ge=1, le=500, description="Events per page.")] = 50,
+    page: Annotated[int, _or(1), Query(ge=1, le=1_000_000, description="Page number.")] = 1,
+    size: Annotated[int, _or(50), Query(ge=1, le=500, description="Events per page.")] = 50,
 ) -> EventParams:
     _check_window(since, until)
     filters = EventFilter(actor=actor, source=source, target=target, code=cameo, root=root,
@@ -181,12 +187,13 @@ class AlertParams:
 
 
 def alert_params(
-    period: PeriodQ = "week",
-    alpha: Annotated[float, Query(gt=0, le=0.5, allow_inf_nan=False,
+    period: Annotated[PeriodName, _or("week"), Query(description="Period.")] = "week",
+    alpha: Annotated[float, _or(0.01), Query(gt=0, le=0.5, allow_inf_nan=False,
                                   description="Poisson tail probability below which a "
                                               "period alerts.")] = 0.01,
-    min_events: Annotated[int, Query(ge=1, le=100_000, description="Fewest conflict events "
-                                                                   "for an alert.")] = 3,
+    min_events: Annotated[int, _or(3), Query(ge=1, le=100_000,
+                                             description="Fewest conflict events for an alert.")
+                          ] = 3,
     since: SinceQ = None,
     modality: ModalityQ = [],  # noqa: B006
 ) -> AlertParams:
