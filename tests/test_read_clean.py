@@ -37,6 +37,8 @@ def test_dateline(line: str, place: str | None, rest: str) -> None:
     ("By John Smith", True),
     ("(Reporting by Hyonhee Shin; Editing by Ed Davies)", True),
     ("Advertisement", True),
+    ("Reuters contributed to this report", True),
+    ("Agence France-Presse and Associated Press contributed reporting.", True),
     ("North Korea accused the United States.", False),
     ("By holding drills, the US angered Pyongyang.", False),
     ("See the full report: North Korea rejected the offer, officials said.", False),

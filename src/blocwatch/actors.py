@@ -179,7 +179,10 @@ def _mark(sent: Span, mentions: list[Mention]) -> list[Mention]:
 
 def _case_ok(entry: ActorEntry, tokens: Span) -> bool:
     if entry.case_sensitive:
-        return "".join(t.text for t in tokens) == entry.name.replace(" ", "")
+        text = "".join(t.text for t in tokens)
+        name = entry.name.replace(" ", "")
+        # "Nato", "Isis", "Opec": the house style of some papers for long acronyms
+        return text == name or (len(name) >= 4 and name.isalpha() and text == name.title())
     first = tokens[0].text
     return first[:1].isupper() or first[:1].isdigit()
 
@@ -196,7 +199,7 @@ def _resolve(entries: list[ActorEntry], date: str | None, start: int, end: int) 
         return Mention(start, end, latest.country, "ELI", None, None, "person")
     entry = entries[0]
     if entry.kind == "igo":
-        return Mention(start, end, None, None, entry.org, entry.code, "igo")
+        return Mention(start, end, entry.country, None, entry.org, entry.code, "igo")
     return Mention(start, end, entry.country, entry.sector, None, None, entry.kind)
 
 

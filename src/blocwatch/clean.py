@@ -36,7 +36,8 @@ _FURNITURE = re.compile(
 _FURNITURE_MAX_WORDS = 8  # longer lines starting "Share ..." are story text ("Share prices fell")
 _BYLINE = re.compile(r"^(?:By|BY|Par|PAR|From) [A-Z][\w.'-]+(?: (?:[A-Z][\w.'-]+|and|de|van|"
                      r"al-\w+)){0,4}(?:, [A-Z][\w .]+)?$")
-_CREDITS = re.compile(r"^\(?(?:reporting|writing|editing|additional reporting) by .{0,200}$",
+_CREDITS = re.compile(r"^\(?(?:reporting|writing|editing|additional reporting) by .{0,200}$"
+                      r"|^.{0,80} contributed (?:to )?(?:this )?report(?:ing)?\W*$",
                       re.IGNORECASE)
 # A short line ending in a colon ("VOIR éGALEMENT:", "Related:") introduces links, not text.
 _LABEL_LINE = re.compile(r"^[^.!?\"]{1,40}:\s*$")

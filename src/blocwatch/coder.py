@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
 
 from spacy.tokens import Span, Token
 
@@ -19,10 +21,12 @@ from .clean import clean
 from .errors import InputError
 from .events import ArticleContext, EventCoder, SentenceInput
 from .lexicon import Lexicon, load_lexicon
+from .locate import Locator, load_gazetteer
 from .modality import indirect_speech, open_quote, quote_spans, quote_speech_verb
 from .parse import load_model, parse
 from .records import Article, CleanArticle, CodedArticle, Event, Quote, Speaker
 from .settings import Settings
+from .userkb import UserKnowledge, load_user_knowledge
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -37,10 +41,16 @@ class Coder:
         self.settings = settings or Settings.from_env()
         self.nlp = nlp if nlp is not None else load_model(self.settings.model)
         tokenizer = self.nlp.tokenizer
-        self.kb = knowledge or kb_module.build(lambda s: [t.text for t in tokenizer(s)])
-        self.lexicon = lexicon or load_lexicon()
+        user = _user_knowledge(self.settings.knowledge_files)
+        self.kb = knowledge or kb_module.build(
+            lambda s: [t.text for t in tokenizer(s)],
+            entries=[*user.actors, *kb_module.load_entries()] if user else None)
+        self.lexicon = lexicon or load_lexicon(extra=user.verbs if user else ())
         self.actors = ActorFinder(self.kb)
         self.events = EventCoder(self.lexicon)
+        self.locator: Locator | None = None
+        if self.settings.locations:
+            self.locator = Locator(load_gazetteer())
 
     # -- public API ----------------------------------------------------------------
     def code_text(self, text: str, *, doc_id: str = "text", date: str | None = None,
@@ -94,7 +104,8 @@ class Coder:
                 quotes += [Quote(art.id, s_index, text, spk) for text, spk in found]
                 item = SentenceInput(art.id, s_index, sent, art.date, tuple(mentions),
                                      speaker, ranges)
-                coded = self.events.code_sentence(item, ctx)
+                coded = self._locate(sent, self.events.code_sentence(item, ctx), ctx,
+                                     art.dateline)
                 events += coded
                 ctx.events += coded
                 topic = _topic(sent, mentions)
@@ -102,6 +113,24 @@ class Coder:
                     ctx.topics.append(topic)
                 carry_speaker = (speaker, spk_text) if open_quote(sent) else None
         return CodedArticle(art, tuple(events), tuple(quotes))
+
+    def _locate(self, sent: Span, events: list[Event], ctx: ArticleContext,
+                dateline: str | None) -> list[Event]:
+        if self.locator is None or not events:
+            return events
+        places = self.locator.mentions(sent)
+        if not places:
+            return events
+        countries = {m.country for ms in ctx.sentence_mentions for m in ms if m.country}
+        if dateline:
+            countries |= {p.country for p in self.locator.gazetteer.lookup(dateline)
+                          if p.country}
+        out = []
+        for ev in events:
+            verb = sent.char_span(ev.verb.start, ev.verb.end, alignment_mode="expand")
+            where = self.locator.locate(verb[0], places, countries) if verb else None
+            out.append(replace(ev, location=where) if where else ev)
+        return out
 
     def _quotes(self, sent: Span, mentions: list[Mention], ctx: ArticleContext,
                 carried: tuple[Mention | None, str] | None
@@ -149,6 +178,11 @@ class Coder:
         left = subj.left_edge.idx - sent.start_char
         right = subj.idx + len(subj.text) - sent.start_char
         return (actors[0] if actors else None), sent.text[left:right]
+
+
+def _user_knowledge(files: str) -> UserKnowledge | None:
+    paths = [Path(p.strip()) for p in files.split(",") if p.strip()]
+    return load_user_knowledge(paths) if paths else None
 
 
 def _probe(sent: Span, mentions: list[Mention]) -> SentenceInput:

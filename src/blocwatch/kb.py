@@ -117,6 +117,11 @@ def load_entries() -> list[ActorEntry]:
             entries.append(ActorEntry(alias, "igo", None, sector=None, org=row["org"],
                                       code=row["code"], case_sensitive=_is_acronym(alias)))
     for _, row in _rows("institutions.tsv"):
+        if row.get("code"):  # a group or envoy with a code of its own ("KUR", "IGOUNO")
+            entries.append(ActorEntry(row["name"], "igo", row["country"] or None, None,
+                                      org=row.get("org") or None, code=row["code"],
+                                      case_sensitive=_is_acronym(row["name"])))
+            continue
         entries.append(ActorEntry(row["name"], "institution", row["country"], row["sector"],
                                   case_sensitive=_is_acronym(row["name"])))
     for lineno, row in _rows("leaders.tsv"):

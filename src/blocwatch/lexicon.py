@@ -132,7 +132,9 @@ def parse_entry(raw: Any, where: str, codes: dict[str, Code]) -> VerbEntry:
                      no_target=bool(raw.get("no_target")))
 
 
-def load_lexicon(text: str | None = None, name: str = "verbs.yaml") -> Lexicon:
+def load_lexicon(text: str | None = None, name: str = "verbs.yaml",
+                 extra: tuple[VerbEntry, ...] = ()) -> Lexicon:
+    """The built-in lexicon (or ``text``), with ``extra`` entries (user knowledge) first."""
     codes = load_codes()
     if text is None:
         text = resources.files("blocwatch.data").joinpath("verbs.yaml").read_text("utf-8")
@@ -142,7 +144,8 @@ def load_lexicon(text: str | None = None, name: str = "verbs.yaml") -> Lexicon:
         raise KnowledgeBaseError(name, f"not valid YAML: {err}") from None
     if not isinstance(raw, list):
         raise KnowledgeBaseError(name, "the lexicon must be a YAML list of entries")
-    entries = [parse_entry(item, f"{name} entry {n}", codes) for n, item in enumerate(raw, 1)]
+    entries = [*extra, *[parse_entry(item, f"{name} entry {n}", codes)
+                         for n, item in enumerate(raw, 1)]]
     seen: set[str] = set()
     for entry in entries:
         if entry.id in seen:

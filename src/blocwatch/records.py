@@ -76,6 +76,18 @@ class Plover:
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where an event happened: a gazetteer place (``feature``: city, capital, region, sea
+    or country; a country's coordinates are its capital's)."""
+
+    name: str
+    country: str | None
+    lat: float
+    lon: float
+    feature: str
+
+
+@dataclass(frozen=True)
 class Event:
     """One coded event: who did what to whom, with its evidence."""
 
@@ -94,6 +106,7 @@ class Event:
     attribution: str | None
     verb: VerbRef
     rule: str
+    location: Location | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -28,6 +28,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Sentences longer than this many tokens are not coded (run-on text, tables)."),
     Setting("coref_window", 3,
             "How many previous sentences anaphors ('it', 'the ministry') may reach back to."),
+    Setting("knowledge_files", "",
+            "YAML files of user actors and verb entries layered over the built-in "
+            "knowledge base (comma-separated paths; see docs/knowledge-base.md)."),
+    Setting("locations", True,
+            "Give events a location from the offline gazetteer (costs ~4 s and ~150 MB "
+            "once per process)."),
     Setting("database", "sqlite:///blocwatch.db",
             "Database URL for ingest and queries (sqlite:///FILE or postgresql://...)."),
     Setting("ingest_batch_size", 16,
@@ -52,6 +58,8 @@ class Settings:
     max_document_chars: int = 2_000_000
     max_sentence_tokens: int = 150
     coref_window: int = 3
+    knowledge_files: str = ""
+    locations: bool = True
     database: str = "sqlite:///blocwatch.db"
     ingest_batch_size: int = 16
     near_duplicate_threshold: float = 0.7
@@ -68,6 +76,7 @@ class Settings:
             raw = os.environ.get(f"BLOCWATCH_{item.name.upper()}")
             if raw is not None:
                 default = next(s.default for s in SETTINGS if s.name == item.name)
-                values[item.name] = type(default)(raw)
+                values[item.name] = (raw.lower() in ("1", "true", "yes", "on")
+                                     if isinstance(default, bool) else type(default)(raw))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
