@@ -98,3 +98,41 @@ def test_quotes(tmp_path: Path) -> None:
     (quote,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert quote["speaker"]["code"] == "PRKGOV"
     assert quote["quote"].startswith("The drills prove US hostility")
+
+
+def test_petrarch_dictionaries(shared: Path) -> None:
+    result = runner.invoke(app, ["code", "-", "--format", "jsonl", "--petrarch-dictionaries",
+                                 str(shared / "petrarch" / "validate")],
+                           input="Arnor is about to restore full diplomatic ties with Gondor.\n")
+    assert result.exit_code == 0, result.stderr
+    (event,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (event["source"]["code"], event["target"]["code"], event["cameo"]) == (
+        "ARN", "GON", "064")
+    assert event["rule"].startswith("petrarch:")
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--petrarch-dictionaries", "/nonexistent/dicts"], "/nonexistent/dicts"),
+    (["--petrarch-dictionaries", ".", "--quotes"], "--quotes needs the built-in coder"),
+])
+def test_petrarch_dictionaries_usage(args: list[str], needle: str) -> None:
+    result = runner.invoke(app, ["code", "-", *args], input="x\n")
+    assert result.exit_code == 2 and needle in result.stderr
+
+
+def test_eval_command_json(tmp_path: Path) -> None:
+    gold = tmp_path / "g.jsonl"
+    gold.write_text('{"id": "a", "sentence": "North Korea accused the United States.", '
+                    '"events": [{"source": "PRK", "target": "USA", "code": "112"}]}\n')
+    report = tmp_path / "r.md"
+    result = runner.invoke(app, ["eval", "blocwatch", str(gold), "--json", "--report",
+                                 str(report)])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["figures"]["found"] == 1.0 and data["figures"]["extra"] == 0.0
+    assert "| events.exact | 1.000 | 1.000 | 1.000 |" in report.read_text()
+
+
+def test_eval_missing_gold() -> None:
+    result = runner.invoke(app, ["eval", "quadclass", "/nonexistent.tsv"])
+    assert result.exit_code == 2 and "no such file" in result.stderr

@@ -16,6 +16,6 @@ SETS = load_baseline(BASELINE)
 @pytest.mark.parametrize("spec", SETS, ids=[s.name for s in SETS])
 def test_accuracy_floor(coder, shared: Path, spec) -> None:
     assert spec.floors or spec.ceilings, "a gate set without floors checks nothing"
-    report = run_set(spec, shared, coder)
+    report = run_set(spec, shared, coder, project=BASELINE.parents[1])
     assert report.cases > 0
     assert not violations(spec, report)

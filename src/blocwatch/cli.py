@@ -7,6 +7,7 @@ import datetime as dt
 import enum
 import logging
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -45,6 +46,22 @@ def main(verbose: Annotated[int, typer.Option("--verbose", "-v", count=True,
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
+def make_coder(petrarch_dictionaries: Path | None = None):  # type: ignore[no-untyped-def]
+    """The built-in coder, or one using PETRARCH/TABARI dictionaries from a folder (their
+    skipped malformed lines are reported on stderr)."""
+    if petrarch_dictionaries is None:
+        from .coder import Coder
+
+        return Coder()
+    from .petrarch import load_dictionaries
+    from .petrarch_coder import PetrarchCoder
+
+    dictionaries = load_dictionaries(petrarch_dictionaries)
+    for warning in dictionaries.warnings:
+        typer.echo(f"blocwatch: warning: {warning}", err=True)
+    return PetrarchCoder(dictionaries)
+
+
 @app.command()
 def code(
     inputs: Annotated[list[str], typer.Argument(
@@ -55,14 +72,19 @@ def code(
                    ] = Format.table,
     quotes: Annotated[bool, typer.Option("--quotes", help="Print quotes, not events.")
                       ] = False,
+    petrarch_dictionaries: Annotated[Path | None, typer.Option(
+        "--petrarch-dictionaries", metavar="DIR",
+        help="Code with the PETRARCH/TABARI dictionaries in DIR instead of the built-in "
+             "knowledge base.")] = None,
 ) -> None:
     """Code articles into events (or quotes) and print them."""
-    from .coder import Coder
     from .output import CsvWriter, event_table, quote_table, write_jsonl
     from .read import read_inputs
 
+    if quotes and petrarch_dictionaries is not None:
+        _fail("--quotes needs the built-in coder: PETRARCH dictionaries code events only", 2)
     try:
-        coder = Coder()
+        coder = make_coder(petrarch_dictionaries)
     except BlocwatchError as err:
         _fail(str(err), 2)
     failures = 0
@@ -100,5 +122,4 @@ def code(
 from . import cli_eval  # noqa: E402,F401  (registers blocwatch eval)
 from . import cli_analysis  # noqa: E402,F401  (registers dyad, blocs, alerts)
 from . import cli_store as _cli_store  # noqa: E402,F401  (registers the store commands)
-from . import cli_serve  # noqa: E402,F401  (registers blocwatch serve)
 from . import cli_kb  # noqa: E402,F401  (registers blocwatch kb ...)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import _fail, app
+from .cli import _fail, app, make_coder
 from .errors import BlocwatchError
 
 
@@ -54,16 +54,3 @@ def eval_command(
 
         text = result.to_markdown().split("## Worst")[0]
         Console().print(Markdown(text))
-
-
-def make_coder(petrarch_dictionaries: Path | None):  # type: ignore[no-untyped-def]
-    """The built-in coder, or one using PETRARCH dictionaries from a folder."""
-    from .coder import Coder
-
-    if petrarch_dictionaries is None:
-        return Coder()
-    from .petrarch import load_dictionaries  # type: ignore[attr-defined]
-    from .petrarch_coder import PetrarchCoder  # type: ignore[import-not-found]
-
-    coder = Coder()
-    return PetrarchCoder(load_dictionaries(petrarch_dictionaries), coder.nlp)

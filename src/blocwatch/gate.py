@@ -1,7 +1,7 @@
 """The accuracy gate: development sets, the figures they must keep, and the check.
 
 ``tests/eval_baseline.json`` maps a set name to its format, path (relative to the shared
-data folder), optional case limit, ``floors`` (figure >= floor) and ``ceilings`` (figure
+data folder, or ``project:...`` relative to the project), optional case limit, ``floors`` (figure >= floor) and ``ceilings`` (figure
 <= ceiling, for error rates such as ``extra``).  Raising a floor is normal; lowering one
 needs a note in the commit saying why.
 """
@@ -35,8 +35,25 @@ def load_baseline(path: Path) -> list[GateSet]:
             for name, spec in raw.items() if not name.startswith("_")]
 
 
-def run_set(spec: GateSet, shared: Path, coder: ArticleCoder) -> Report:
-    return evaluate(spec.format, shared / spec.path, coder, limit=spec.limit)
+def resolve_path(spec: GateSet, shared: Path, project: Path) -> Path:
+    """``project:tests/...`` paths are the project's own gold files; others are shared."""
+    if spec.path.startswith("project:"):
+        return project / spec.path.removeprefix("project:")
+    return shared / spec.path
+
+
+def run_set(spec: GateSet, shared: Path, coder: ArticleCoder,
+            project: Path | None = None) -> Report:
+    """Score ``coder`` on the set, or a PETRARCH-dictionary coder when the set names a
+    dictionary folder (relative to the shared data folder)."""
+    if spec.petrarch_dictionaries:
+        from .petrarch import load_dictionaries
+        from .petrarch_coder import PetrarchCoder
+
+        nlp = getattr(coder, "nlp", None)
+        coder = PetrarchCoder(load_dictionaries(shared / spec.petrarch_dictionaries), nlp)
+    return evaluate(spec.format, resolve_path(spec, shared, project or Path.cwd()), coder,
+                    limit=spec.limit)
 
 
 def violations(spec: GateSet, report: Report) -> list[str]:

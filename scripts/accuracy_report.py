@@ -1,0 +1,60 @@
+"""Write docs/accuracy.md: blocwatch's current figures on the development sets, next to
+the field's published ones.  Run: .venv/bin/python scripts/accuracy_report.py [--full]
+
+Sets and their case limits come from tests/eval_baseline.json (``--full`` lifts the
+limits).  The shared data folder is ../shared or $BLOCWATCH_SHARED.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from blocwatch import Coder
+from blocwatch.gate import load_baseline, run_set
+
+ROOT = Path(__file__).resolve().parents[1]
+PUBLISHED = [
+    ("UD-PETRARCH on PETRARCH's validation suite", "68% of expected events found, 23% extra",
+     "Halterman et al., UD-PETRARCH README"),
+    ("TABARI vs. a human coder", "75-85% agreement", "TABARI manual (Schrodt)"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--full", action="store_true", help="score every case of every set")
+    args = parser.parse_args()
+    shared = Path(os.environ.get("BLOCWATCH_SHARED", ROOT.parent / "shared"))
+    coder = Coder()
+    lines = ["# Accuracy", "",
+             f"Produced by `scripts/accuracy_report.py` on {dt.date.today().isoformat()}; "
+             "do not edit by hand. The gate in `tests/test_eval_gate.py` keeps these figures "
+             "above the floors in `tests/eval_baseline.json`. Matching rules: "
+             "`src/blocwatch/evaluate.py`.", "",
+             "## The field's published figures", "", "| coder and data | figure | source |",
+             "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in PUBLISHED]
+    lines += ["", "## blocwatch on the development sets", "",
+              "| set | format | cases | figure | value | floor | seconds |", "|---|---|---|---|---|---|---|"]
+    for spec in load_baseline(ROOT / "tests" / "eval_baseline.json"):
+        if args.full:
+            spec = replace(spec, limit=None)
+        start = time.perf_counter()
+        report = run_set(spec, shared, coder, project=ROOT)
+        seconds = time.perf_counter() - start
+        for name, value in report.metrics().items():
+            floor = spec.floors.get(name, spec.ceilings.get(name, ""))
+            lines.append(f"| {spec.name} | {spec.format} | {report.cases} | {name} | "
+                         f"{value:.3f} | {floor} | {seconds:.0f} |")
+    out = ROOT / "docs" / "accuracy.md"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
