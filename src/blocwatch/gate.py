@@ -1,8 +1,8 @@
 """The accuracy gate: development sets, the figures they must keep, and the check.
 
 ``tests/eval_baseline.json`` maps a set name to its format, path (relative to the shared
-data folder, or ``project:...`` relative to the project), optional case limit, ``floors`` (figure >= floor) and ``ceilings`` (figure
-<= ceiling, for error rates such as ``extra``).  Raising a floor is normal; lowering one
+data folder, or ``project:...`` relative to the project), optional case limit, ``floors``
+(figure >= floor) and ``ceilings`` (figure <= ceiling, for error rates such as ``extra``).  Raising a floor is normal; lowering one
 needs a note in the commit saying why.
 """
 
