@@ -2,8 +2,8 @@
 
 ``tests/eval_baseline.json`` maps a set name to its format, path (relative to the shared
 data folder, or ``project:...`` relative to the project), optional case limit, ``floors``
-(figure >= floor) and ``ceilings`` (figure <= ceiling, for error rates such as ``extra``).  Raising a floor is normal; lowering one
-needs a note in the commit saying why.
+(figure >= floor) and ``ceilings`` (figure <= ceiling, for error rates such as ``extra``).
+Raising a floor is normal; lowering one needs a note in the commit saying why.
 """
 
 from __future__ import annotations
