@@ -18,8 +18,17 @@ from spacy.tokens import Span, Token
 from . import frames
 from .actors import Mention
 from .lexicon import Lexicon, VerbEntry
-from .modality import intent_code, modality, speech_governor
+from .modality import (
+    APPEAL_VERBS,
+    attempt_code,
+    code_shift,
+    intent_code,
+    modality,
+    refusal_code,
+    speech_governor,
+)
 from .records import ActorRef, Event, Plover, VerbRef
+from .relevance import verb_forms
 
 PRONOUNS = frozenset({"it", "its", "they", "them", "their", "he", "him", "his", "she", "her",
                       "itself", "themselves"})
@@ -61,16 +70,30 @@ class EventCoder:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self._entries = {e.id: e for e in lexicon.entries}
+        # surface form -> lexicon lemma, to repair the lemmatiser ("staged" -> "stag")
+        self._form_lemma: dict[str, str] = {}
+        for verb in lexicon.by_verb:
+            for form in verb_forms(verb):
+                self._form_lemma.setdefault(form, verb)
+
+    def _entries_for(self, tok: Token) -> tuple[VerbEntry, ...]:
+        lemma = tok.lemma_.lower()
+        found = self.lexicon.by_verb.get(lemma, ())
+        if not found:
+            repaired = self._form_lemma.get(tok.lower_)
+            if repaired is not None:
+                found = self.lexicon.by_verb.get(repaired, ())
+        return found
 
     def code_sentence(self, item: SentenceInput, ctx: ArticleContext) -> list[Event]:
         index = {i: m for m in item.mentions for i in range(m.start, m.end)}
         out: list[Event] = []
         for tok in item.sent:
-            if tok.pos_ not in ("VERB", "AUX"):
+            if not _verb_like(tok) or _under_appeal(tok):
                 continue
-            for entry in self.lexicon.by_verb.get(tok.lemma_.lower(), ()):
+            for entry in self._entries_for(tok):
                 events = self._try_entry(item, ctx, index, tok, entry, out)
-                if events is not None:
+                if events:  # an entry that finds nothing lets the next one try
                     out += events
                     break
         light_nouns = {c.i for e in out for c in _verb_token(item.sent, e).children
@@ -154,14 +177,23 @@ class EventCoder:
             return None if not entry.nouns else []
         mood, under_intent = modality(verb, entry.modality)
         code = intent_code(entry.code) if under_intent else entry.code
+        shift = code_shift(verb)
+        if shift == "refusal" and self.lexicon.code(entry.code).quad <= 2:
+            code = refusal_code(entry.code)  # "refused to release": a rejection (12x)
+        elif shift == "refusal":
+            mood = "negated"  # "declined to criticise": the act did not happen
+        elif shift == "attempt":
+            code = attempt_code(entry.code)
         targets, target_role = self._targets(item, ctx, index, verb, noun, entry, passive,
                                              sources)
         if not targets:
             targets, code = self._event_noun_target(item, ctx, verb, noun, entry, code,
                                                     so_far, sources)
+        pairs: list[tuple[Mention, Mention]] | None = None
         if not targets and entry.mutual and len(sources) > 1:
-            # "Saudi Arabia and Iran agreed to restore relations": a dyad among the subjects
-            targets, sources = sources[1:], sources[:1]
+            # "Saudi Arabia and Iran agreed to restore relations": dyads among the subjects
+            pairs = [(a, b) for i, a in enumerate(sources) for b in sources[i + 1:]]
+            targets = sources[1:]
             mood_mutual = True
         else:
             mood_mutual = mood == "asserted"
@@ -169,15 +201,16 @@ class EventCoder:
             return []
         attribution = self._attribution(item, ctx, index, verb)
         events = []
-        for src in sources:
-            for tgt in (targets or [None]):
-                if tgt is not None and tgt.code == src.code:
-                    continue
-                events.append(self._event(item, src, tgt, code, mood, attribution, verb,
+        dyads = pairs if pairs is not None else [(src, tgt) for src in sources
+                                                  for tgt in (targets or [None])]
+        for src, tgt in dyads:
+            if tgt is not None and tgt.code == src.code:
+                continue
+            events.append(self._event(item, src, tgt, code, mood, attribution, verb, entry,
+                                      target_role))
+            if entry.mutual and tgt is not None and mood_mutual:
+                events.append(self._event(item, tgt, src, code, mood, attribution, verb,
                                           entry, target_role))
-                if entry.mutual and tgt is not None and mood_mutual:
-                    events.append(self._event(item, tgt, src, code, mood, attribution, verb,
-                                              entry, target_role))
         return events
 
     def _targets(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
@@ -185,7 +218,7 @@ class EventCoder:
                  sources: list[Mention]) -> tuple[list[Mention], str]:
         for owners in (False, True):  # second pass: "condemned Israel's strikes"
             for role in entry.targets:
-                allow_loc = role in ("prep:in", "prep:near", "prep:along", "prep:at")
+                allow_loc = role.startswith("prep:")  # the entry asks for this preposition
                 for tok in frames.role_tokens(verb, noun, role, passive):
                     if owners:
                         if tok.i in index:
@@ -283,6 +316,24 @@ class EventCoder:
             verb=VerbRef(verb.text, verb.lemma_.lower(), start, start + len(verb.text)),
             rule=entry.id,
         )
+
+
+def _verb_like(tok: Token) -> bool:
+    """Verbs, and participles the tagger calls adjectives ("Belarusian police assaulted
+    journalists")."""
+    if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
+        return True
+    return tok.pos_ == "ADJ" and tok.dep_ in ("ROOT", "conj", "ccomp", "advcl", "relcl") \
+        and any(c.dep_ in ("nsubj", "dobj") for c in tok.children)
+
+
+def _under_appeal(tok: Token) -> bool:
+    """The act asked for, demanded or warned against ("urged Russia to withdraw") is not
+    coded: the appeal is the event (as PETRARCH drops the complement of 02/10 verbs)."""
+    if tok.dep_ not in ("xcomp", "pcomp"):  # "warned that Y could attack" is a claim
+        return False
+    head = tok.head.head if tok.dep_ == "pcomp" else tok.head
+    return head.lemma_.lower() in APPEAL_VERBS
 
 
 _NOMINAL_INTENT = frozenset({"planned", "proposed", "promised", "pledged", "offered",

@@ -76,8 +76,9 @@ def role_tokens(verb: Token, noun: Token | None, role: str, passive: bool) -> li
     anchors = [verb] + ([noun] if noun is not None else [])
     if role == "dobj":
         if passive:
-            return children(verb, "nsubjpass")
-        return children(verb, "dobj", "attr") if noun is None else []
+            return [t for t in children(verb, "nsubjpass") if t is not noun]
+        return [t for t in children(verb, "dobj", "attr") if t is not noun
+                and (noun is None or noun.head is not t)]
     if role == "dative":
         found = children(verb, "dative", "iobj")
         return [p for d in found for p in ([d] if d.dep_ != "prep" else children(d, "pobj"))]
@@ -102,17 +103,40 @@ def role_tokens(verb: Token, noun: Token | None, role: str, passive: bool) -> li
     return []
 
 
+QUANTITY_NOUNS = frozenset({"hundreds", "thousands", "dozens", "scores", "millions",
+                            "wave", "barrage", "series", "number", "volley", "salvo", "string",
+                            "spate", "round", "billion", "million", "tonnes", "tons", "$", "lot"})
+
+
+def _noun_forms(tok: Token) -> set[str]:
+    """The noun's lemma and text, alone and with its adjacent modifiers ("chemical
+    weapons", "military aid", "hunger strike")."""
+    base = {tok.lemma_.lower(), tok.lower_}
+    mods = [c for c in tok.children if c.dep_ in ("amod", "compound") and c.i == tok.i - 1]
+    for mod in mods:
+        base |= {f"{mod.lower_} {form}" for form in list(base)}
+    return base
+
+
 def light_noun(verb: Token, nouns: tuple[str, ...], passive: bool) -> Token | None:
-    """The object noun of a light verb ("hold talks", passive "talks were held")."""
+    """The object noun of a light verb ("hold talks", passive "talks were held",
+    "accused X of espionage", "hit X with tariffs", "fired hundreds of missiles")."""
+    wanted = set(nouns)
     deps = ("nsubjpass",) if passive else ("dobj", "attr")
-    for c in verb.children:
-        if c.dep_ in deps and (c.lemma_.lower() in nouns or c.lower_ in nouns):
+    candidates = [c for c in verb.children if c.dep_ in deps]
+    for c in list(candidates):  # "hundreds of missiles", "$4.5bn in aid"
+        if c.lower_ in QUANTITY_NOUNS or c.pos_ == "NUM" or c.tag_ == "$":
+            candidates += [p for prep in children(c, "prep") if prep.lower_ in ("of", "in")
+                           for p in children(prep, "pobj")]
+    objects = children(verb, "dobj")
+    for prep in [*children(verb, "prep"), *[p for o in objects for p in children(o, "prep")
+                                            if p.lower_ in ("of", "with")]]:
+        # "preparing for a test", "accused X of espionage" (with "of" on X or on the verb)
+        if prep.lower_ in ("for", "in", "on", "of", "with"):
+            candidates += children(prep, "pobj")
+    for c in candidates:
+        if _noun_forms(c) & wanted:
             return c
-    for prep in children(verb, "prep"):  # "preparing for a nuclear test"
-        if prep.lower_ in ("for", "in", "on"):
-            for c in children(prep, "pobj"):
-                if c.lemma_.lower() in nouns or c.lower_ in nouns:
-                    return c
     return None
 
 

@@ -70,7 +70,9 @@ class VerbEntry:
 
     @property
     def specificity(self) -> int:
-        return 2 * bool(self.nouns) + bool(self.particle)
+        """Entries are tried most specific first: two-word nouns, nouns, particles."""
+        return 2 * any(" " in n for n in self.nouns) + 2 * bool(self.nouns) + bool(
+            self.particle)
 
 
 @dataclass(frozen=True)

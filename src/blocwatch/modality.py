@@ -27,7 +27,12 @@ from spacy.tokens import Span, Token
 
 INTENT_VERBS = frozenset({"plan", "intend", "aim", "want", "seek", "hope", "offer", "promise",
                           "pledge", "vow", "agree", "decide", "propose", "prepare", "expect",
-                          "threaten", "wish", "resolve", "commit", "vote", "move"})
+                          "threaten", "wish", "resolve", "commit", "vote", "move", "plot",
+                          "conspire", "scheme"})
+# Verbs whose complement is only asked for, demanded or warned against.
+APPEAL_VERBS = frozenset({"urge", "call", "press", "pressure", "ask", "demand", "appeal",
+                          "warn", "invite", "encourage", "request", "implore", "exhort",
+                          "insist"})
 NEGATING_VERBS = frozenset({"deny", "fail", "refuse", "decline", "avoid", "reject"})
 HYPOTHETICAL_AUX = frozenset({"may", "might", "could", "would", "should", "can", "must"})
 CONDITION_MARKS = frozenset({"if", "unless", "whether"})
@@ -46,6 +51,11 @@ _INTENT_BY_CODE = {
     "16": "1313", "160": "1313", "161": "1313", "163": "1312", "164": "134",
     "17": "137", "170": "137", "173": "137", "18": "138", "180": "138", "181": "138",
     "186": "138", "19": "138", "190": "138", "191": "1381", "192": "1382", "195": "1384",
+    "052": "032", "053": "032", "054": "032", "055": "032", "056": "032",
+    "086": "0355", "0861": "0355", "0862": "0355", "162": "1311", "166": "136", "175": "137",
+    "193": "1384", "194": "1384", "196": "138", "171": "137", "172": "137", "174": "137",
+    "200": "1385", "201": "1385", "202": "1385", "203": "1385", "2041": "1385",
+    "2042": "1385",
     "20": "1385", "204": "1385", "15": "138", "154": "138",
 }
 _QUOTE = re.compile(r'"([^"]{2,})"')
@@ -67,11 +77,46 @@ def _clause_chain(verb: Token, limit: int = 5) -> list[Token]:
     return chain
 
 
+REFUSING_VERBS = frozenset({"refuse", "decline", "reject"})
+ATTEMPT_VERBS = frozenset({"try", "attempt"})
+_REFUSAL_BY_CODE = {"0841": "1243", "084": "1243", "087": "1246", "085": "1244",
+                    "081": "1241", "086": "1245", "0861": "1245", "0862": "1245",
+                    "04": "125", "06": "121", "07": "122", "05": "120", "03": "120"}
+_ATTEMPT_BY_CODE = {"186": "185"}
+
+
+def refusal_code(code: str) -> str:
+    """"refused to release" is a rejection: CAMEO 12x by what was refused."""
+    return _REFUSAL_BY_CODE.get(code, _REFUSAL_BY_CODE.get(code[:2], "120"))
+
+
+def attempt_code(code: str) -> str:
+    return _ATTEMPT_BY_CODE.get(code, code)
+
+
+def _lemma(tok: Token) -> str:
+    lemma = tok.lemma_.lower()
+    return {"hop": "hope", "stag": "stage"}.get(lemma, lemma)  # lemmatiser slips
+
+
+def code_shift(verb: Token) -> str | None:
+    """'refusal' under refuse/decline, 'attempt' under try/attempt, else None."""
+    if verb.dep_ == "xcomp":
+        head = _lemma(verb.head)
+        if head in REFUSING_VERBS:
+            return "refusal"
+        if head in ATTEMPT_VERBS:
+            return "attempt"
+    return None
+
+
 def modality(verb: Token, entry_modality: str | None) -> tuple[str, bool]:
     """(modality, under_intent_verb) of the event whose verb is ``verb``."""
     chain = _clause_chain(verb)
     if any(c.dep_ == "neg" for c in verb.children):
         return "negated", False
+    if code_shift(verb) is not None:
+        return "asserted", False  # the refusal or attempt itself happened
     for upper in chain[1:]:
         if upper.lemma_.lower() in NEGATING_VERBS and verb.dep_ in ("xcomp", "pcomp"):
             return "negated", False
@@ -82,10 +127,10 @@ def modality(verb: Token, entry_modality: str | None) -> tuple[str, bool]:
             return "hypothetical", False
         if tok.dep_ == "advcl" and any(c.lower_ in CONDITION_MARKS for c in tok.children):
             return "hypothetical", False
-    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in INTENT_VERBS:
+    if verb.dep_ == "xcomp" and _lemma(verb.head) in INTENT_VERBS:
         return "intended", True
     if any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "shall") for c in verb.children):
-        return "intended", False
+        return "intended", True  # future acts take CAMEO's intent and threat codes
     return (entry_modality or "asserted"), False
 
 
