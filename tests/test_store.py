@@ -3,6 +3,7 @@ per (date, source, target, CAMEO code, modality) with every report linked, query
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,15 @@ from sqlalchemy import DDL, inspect, text
 from blocwatch import schema
 from blocwatch.dedup import Fingerprint
 from blocwatch.errors import StoreError
-from blocwatch.records import ActorRef, CleanArticle, CodedArticle, Event, Plover, VerbRef
+from blocwatch.records import (
+    ActorRef,
+    CleanArticle,
+    CodedArticle,
+    Event,
+    Location,
+    Plover,
+    VerbRef,
+)
 from blocwatch.store import DocumentRecord, EventFilter, Store, normalise_url
 from storedb import event_snapshot
 
@@ -78,8 +87,31 @@ def test_migrations_fresh_equals_step_by_step(db_url: str, tmp_path: Path) -> No
             stepwise = Store(other, migrate=False)
         stepwise.close()
         assert schema_snapshot(db_url) == schema_snapshot(other)
-    expected = {t.name for t in schema.metadata.sorted_tables}
-    assert set(schema_snapshot(db_url)) == expected
+    snapshot = schema_snapshot(db_url)
+    assert set(snapshot) == {t.name for t in schema.metadata.sorted_tables}
+    for table in schema.metadata.sorted_tables:  # the migrations build the tables queried
+        assert [c[0] for c in snapshot[table.name][0]] == [c.name for c in table.columns]
+    assert {ix.name for ix in schema.INDEXES} <= {
+        ix[0] for t in snapshot.values() for ix in t[3]}
+
+
+def test_old_database_keeps_its_events_when_migrated(db_url: str) -> None:
+    old = Store(db_url, migrate=False)
+    old.migrate(upto="0002_query_indexes")
+    with old.engine.begin() as conn:  # an event written by the 0002 schema
+        conn.execute(text("INSERT INTO runs (started_at, status, sources, workers, seen, "
+                          "skipped, coded, duplicates, failed, events_added, reports_added) "
+                          "VALUES (CURRENT_TIMESTAMP, 'finished', 'old', 1, 0, 0, 0, 0, 0, 0, 0)"))
+    old.close()
+    with Store(db_url) as store:
+        assert store.applied_migrations()[-1] == schema.MIGRATIONS[-1].name
+        assert store.counts().runs == 1
+        run = store.begin_run(["new"], 1)
+        where = Location("Pyongyang", "PRK", 39.03, 125.75, "capital")
+        ev = replace(event("a", "2022-06-27", "PRK", "112", "USA"), location=where)
+        store.write_batch(run, [record("a", [ev])])
+        (row,) = store.events()
+        assert row.event == ev
 
 
 def test_failed_migration_leaves_database_as_it_was(db_url: str, monkeypatch) -> None:

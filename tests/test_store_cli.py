@@ -122,6 +122,11 @@ def test_export(filled: str, tmp_path: Path, fmt: str) -> None:
         assert (first["Actor1Code"], first["EventCode"], first["EventRootCode"]) == (
             ev.event.source.code, ev.event.cameo, ev.event.root)
         assert first["NumArticles"] == str(ev.report_count) and first["AvgTone"] == ""
+        for row, stored in zip(rows, events, strict=True):
+            where = stored.event.location
+            geo = dict(zip(GDELT_COLUMNS, row, strict=True))
+            assert geo["ActionGeo_FullName"] == (where.name if where else "")
+            assert geo["ActionGeo_Lat"] == (str(where.lat) if where else "")
     elif fmt == "jsonl":
         lines = out_path.read_text(encoding="utf-8").splitlines()
         assert [json.loads(line)["event_id"] for line in lines] == [e.id for e in events]

@@ -1,7 +1,8 @@
 """Writers for stored events: JSON lines (the output contract plus report counts), CSV (the
 contract flattened with ``_``, plus report counts), Parquet (the CSV columns, typed) and
 GDELT 2.0's event table (tab-separated, no header, GDELT's 61 columns in GDELT's order;
-the ones we do not code, such as tone and geography, left empty).
+the ones we do not code, such as tone and the actors' geography, left empty; the action's
+geography from the event's location).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ _ACTOR_GDELT = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "
                 "Religion2Code", "Type1Code", "Type2Code", "Type3Code")
 _GEO_GDELT = ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long",
               "FeatureID")
+# GDELT geo types: 1 country, 4 world city, 5 world state/region (2, 3: US state, US city)
+_GEO_TYPES = {"country": 1, "city": 4, "capital": 4, "region": 5}
 GDELT_COLUMNS = (
     "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
     *(f"Actor1{c}" for c in _ACTOR_GDELT), *(f"Actor2{c}" for c in _ACTOR_GDELT),
@@ -68,6 +71,11 @@ def gdelt_row(row: StoredEvent) -> list[str]:
                       Year=day.year,
                       FractionDate=f"{day.year + (day.timetuple().tm_yday - 1) / 365:.4f}")
     values.update(_gdelt_actor("Actor1", ev.source))
+    if ev.location is not None:
+        values.update(ActionGeo_Type=_GEO_TYPES.get(ev.location.feature),
+                      ActionGeo_FullName=ev.location.name,
+                      ActionGeo_CountryCode=ev.location.country,
+                      ActionGeo_Lat=ev.location.lat, ActionGeo_Long=ev.location.lon)
     values.update(_gdelt_actor("Actor2", ev.target))
     values.update(
         IsRootEvent=1 if ev.sentence_index <= 0 else 0, EventCode=ev.cameo,

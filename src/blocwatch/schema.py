@@ -3,14 +3,17 @@
 The tables below describe the schema as the newest migration leaves it; queries use them.
 Migrations are applied in order, each in its own transaction, and recorded by name in the
 ``migrations`` table.  A migration is a list of DDL statements built from these objects
-(``CreateTable``, ``CreateIndex``): never ``metadata.create_all``, so that an old database
-migrated step by step ends up exactly like a new one.
+(``CreateTable``, ``CreateIndex``, ``AddColumn``), never ``metadata.create_all``; 0001 creates
+the tables as they were then (without the columns later migrations add), so that an old
+database migrated step by step ends up exactly like a new one.  To change the schema: change
+the tables here, and append a migration that takes an existing database there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -28,6 +31,7 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateIndex, CreateTable, ExecutableDDLElement
 
 # INTEGER PRIMARY KEY is SQLite's row id (auto-increment); BIGINT everywhere else.
@@ -110,34 +114,50 @@ def _verb_columns() -> list[Column]:  # type: ignore[type-arg]
     ]
 
 
-events = Table(
-    "events", metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    # sha256 of (date, source code, target code, cameo, modality), or of the document too
-    # when the event is undated: the same event reported twice is one row
-    Column("key", String(64), nullable=False, unique=True),
-    Column("date", String(10)),
-    *_actor_columns("source", False),
-    *_actor_columns("target", True),
-    Column("cameo", String(8), nullable=False),
-    Column("root", String(4), nullable=False),
-    Column("quad_class", SmallInteger, nullable=False),
-    Column("goldstein", Float, nullable=False),
-    Column("plover_event", String(32)),
-    Column("plover_mode", String(32)),
-    Column("modality", String(16), nullable=False),
-    Column("attribution", String(64)),
-    *_verb_columns(),
-    Column("rule", String(100), nullable=False),
-    # the evidence above is that of the first report; every report is in event_reports
-    Column("document_id", Id, ForeignKey("documents.id"), nullable=False),
-    Column("sentence_index", Integer, nullable=False),
-    Column("sentence", Text, nullable=False),
-    Column("report_count", Integer, nullable=False),  # documents that report it
-    Column("mention_count", Integer, nullable=False),  # rows in event_reports
-    Column("run_id", Id, ForeignKey("runs.id"), nullable=False),
-    Column("added_at", DateTime(timezone=True), nullable=False),
-)
+def _location_columns() -> list[Column]:  # type: ignore[type-arg]
+    """Where the event happened (records.Location); added by migration 0003."""
+    return [
+        Column("location_name", Text),
+        Column("location_country", String(8)),
+        Column("location_lat", Float),
+        Column("location_lon", Float),
+        Column("location_feature", String(16)),
+    ]
+
+
+def _events_table(md: MetaData, *, location: bool) -> Table:
+    return Table(
+        "events", md,
+        Column("id", Id, primary_key=True, autoincrement=True),
+        # sha256 of (date, source code, target code, cameo, modality), or of the document
+        # too when the event is undated: the same event reported twice is one row
+        Column("key", String(64), nullable=False, unique=True),
+        Column("date", String(10)),
+        *_actor_columns("source", False),
+        *_actor_columns("target", True),
+        Column("cameo", String(8), nullable=False),
+        Column("root", String(4), nullable=False),
+        Column("quad_class", SmallInteger, nullable=False),
+        Column("goldstein", Float, nullable=False),
+        Column("plover_event", String(32)),
+        Column("plover_mode", String(32)),
+        Column("modality", String(16), nullable=False),
+        Column("attribution", String(64)),
+        *_verb_columns(),
+        Column("rule", String(100), nullable=False),
+        # the evidence above is that of the first report; every report is in event_reports
+        Column("document_id", Id, ForeignKey("documents.id"), nullable=False),
+        Column("sentence_index", Integer, nullable=False),
+        Column("sentence", Text, nullable=False),
+        Column("report_count", Integer, nullable=False),  # documents that report it
+        Column("mention_count", Integer, nullable=False),  # rows in event_reports
+        Column("run_id", Id, ForeignKey("runs.id"), nullable=False),
+        Column("added_at", DateTime(timezone=True), nullable=False),
+        *(_location_columns() if location else []),
+    )
+
+
+events = _events_table(metadata, location=True)
 
 event_reports = Table(
     "event_reports", metadata,
@@ -194,7 +214,31 @@ INDEXES = (
     Index("ix_quotes_document", quotes.c.document_id),
 )
 
-TABLES_0001 = (runs, documents, document_bands, events, event_reports, quotes, actors)
+LOCATION_COLUMNS = tuple(c.name for c in _location_columns())
+
+
+def _tables_0001() -> list[Table]:
+    """The tables as migration 0001 created them (before the columns of later migrations)."""
+    md = MetaData()
+    first = [t.to_metadata(md) for t in (runs, documents, document_bands)]
+    rest = [t.to_metadata(md) for t in (event_reports, quotes, actors)]
+    return [*first, _events_table(md, location=False), *rest]
+
+
+class AddColumn(ExecutableDDLElement):
+    """``ALTER TABLE ... ADD COLUMN ...`` for a column of one of the tables above."""
+
+    inherit_cache = False
+
+    def __init__(self, column: Column) -> None:  # type: ignore[type-arg]
+        self.column = column
+
+
+@compiles(AddColumn)
+def _compile_add_column(element: AddColumn, compiler: Any, **kw: Any) -> str:
+    column = element.column
+    return (f"ALTER TABLE {compiler.preparer.format_table(column.table)} "
+            f"ADD COLUMN {compiler.get_column_specification(column)}")
 
 
 @dataclass(frozen=True)
@@ -210,6 +254,8 @@ class Migration:
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration("0001_initial", lambda: [CreateTable(t) for t in TABLES_0001]),
+    Migration("0001_initial", lambda: [CreateTable(t) for t in _tables_0001()]),
     Migration("0002_query_indexes", lambda: [CreateIndex(ix) for ix in INDEXES]),
+    Migration("0003_event_location",
+              lambda: [AddColumn(events.c[name]) for name in LOCATION_COLUMNS]),
 )

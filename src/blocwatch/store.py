@@ -39,7 +39,7 @@ from sqlalchemy.sql import Select
 from . import schema as s
 from .dedup import Fingerprint, Match, Signature, best_match
 from .errors import StoreError
-from .records import ActorRef, CodedArticle, Event, Plover, VerbRef
+from .records import ActorRef, CodedArticle, Event, Location, Plover, VerbRef
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -531,8 +531,13 @@ def _event_row(ev: Event) -> dict[str, Any]:
         "plover_mode": ev.plover.mode, "modality": ev.modality, "attribution": ev.attribution,
         "verb_text": ev.verb.text, "verb_lemma": ev.verb.lemma, "verb_start": ev.verb.start,
         "verb_end": ev.verb.end, "rule": ev.rule, "sentence_index": ev.sentence_index,
-        "sentence": ev.sentence,
+        "sentence": ev.sentence, **_location_values(ev.location),
     }
+
+
+def _location_values(where: Location | None) -> dict[str, Any]:
+    names = ("name", "country", "lat", "lon", "feature")
+    return {f"location_{n}": getattr(where, n) if where else None for n in names}
 
 
 def _report_row(event_id: int, doc_id: int, ev: Event) -> dict[str, Any]:
@@ -601,6 +606,13 @@ def _actor_ref(row: Any, role: str) -> ActorRef | None:
                     m[f"{role}_org"], m[f"{role}_text"], m[f"{role}_start"], m[f"{role}_end"])
 
 
+def _location(row: Any) -> Location | None:
+    if row.location_name is None:
+        return None
+    return Location(row.location_name, row.location_country, float(row.location_lat),
+                    float(row.location_lon), row.location_feature)
+
+
 def _stored_event(row: Any) -> StoredEvent:
     source = _actor_ref(row, "source")
     assert source is not None
@@ -610,6 +622,6 @@ def _stored_event(row: Any) -> StoredEvent:
                plover=Plover(row.plover_event, row.plover_mode), modality=row.modality,
                attribution=row.attribution,
                verb=VerbRef(row.verb_text, row.verb_lemma, row.verb_start, row.verb_end),
-               rule=row.rule)
+               rule=row.rule, location=_location(row))
     return StoredEvent(int(row.id), ev, int(row.report_count), int(row.mention_count),
                        int(row.source_count or 0), row.doc_url, row.added_at)
