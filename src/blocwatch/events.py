@@ -28,7 +28,7 @@ from .modality import (
     speech_governor,
 )
 from .records import ActorRef, Event, Plover, VerbRef
-from .relevance import verb_forms
+from .forms import verb_forms
 
 PRONOUNS = frozenset({"it", "its", "they", "them", "their", "he", "him", "his", "she", "her",
                       "itself", "themselves"})

@@ -1,25 +1,10 @@
-"""Stage 2a — relevance: a fast pass (tokenizer, rule-based sentence splitter, lookups)
-that decides which sentences can yield an event and so are worth parsing.
-
-A sentence is kept when it holds any name of the knowledge base or agent term (it can
-bring an actor, and later sentences may refer back to it), a quotation mark (quotes carry
-speakers across sentences), or a pronoun together with a surface form of a lexicon verb or
-event noun ("It rejected the offer").  Every other sentence can yield no event and change
-nothing for later sentences, so dropping it leaves the events unchanged; a test checks
-this on the golden cases and the Guardian corpus.
-"""
+"""Surface forms of lexicon verbs ("staged", "hoped", "fought"), built by rule with a
+table of irregular forms.  The event coder uses them to repair lemmatiser slips
+("staged" -> "stag"); a relevance pre-filter before parsing can use them to spot
+sentences that may hold an event."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
-from .kb import KnowledgeBase
-from .lexicon import Lexicon
-
-PRONOUNS = frozenset({"it", "its", "they", "them", "their", "he", "him", "his", "she", "her",
-                      "we", "us", "our", "i", "me", "my"})
-QUOTES = frozenset({'"', "\u201c", "\u201d"})
 # Irregular past forms of lexicon verbs (regular ones are built by rule).
 IRREGULAR = {
     "meet": ("met",), "hold": ("held",), "strike": ("struck", "stricken"),
@@ -66,38 +51,3 @@ def verb_forms(lemma: str) -> set[str]:
             and lemma[-3] not in "aeiou":
         forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
     return forms
-
-
-@dataclass(frozen=True)
-class RelevanceFilter:
-    """Lookup tables built once from the knowledge base and the lexicon."""
-
-    names: frozenset[tuple[str, ...]]
-    max_name: int
-    event_words: frozenset[str]
-
-    @classmethod
-    def build(cls, kb: KnowledgeBase, lexicon: Lexicon) -> RelevanceFilter:
-        names = frozenset(kb.names) | frozenset(kb.agents)
-        words: set[str] = set()
-        for entry in lexicon.entries:
-            for verb in entry.verbs:
-                words |= verb_forms(verb)
-            if entry.nominal:
-                for noun in entry.nouns:
-                    words |= {noun, noun + "s", noun + "es"}
-        for verb in ("offer", "propose", "plan", "demand", "call", "request", "appeal"):
-            words |= verb_forms(verb)  # event nouns that point back ("the offer")
-        return cls(names, max(map(len, names), default=1), frozenset(words))
-
-    def keep(self, words: Iterable[str]) -> bool:
-        """Can a sentence with these token texts yield an event or change the context?"""
-        lower = [w.lower() for w in words]
-        if any(w in QUOTES for w in lower):
-            return True
-        n_max = self.max_name
-        for i in range(len(lower)):
-            for n in range(1, min(n_max, len(lower) - i) + 1):
-                if tuple(lower[i:i + n]) in self.names:
-                    return True
-        return bool(PRONOUNS.intersection(lower)) and bool(self.event_words.intersection(lower))
