@@ -119,8 +119,7 @@ def code(
         console = Console(width=None if sys.stdout.isatty() else 110)
         console.print(quote_table(rows) if quotes else event_table(rows))
     raise typer.Exit(1 if failures else 0)
-from . import cli_eval  # noqa: E402,F401  (registers blocwatch eval)
-from . import cli_analysis  # noqa: E402,F401  (registers dyad, blocs, alerts)
-from . import cli_store as _cli_store  # noqa: E402,F401  (registers the store commands)
-from . import cli_kb  # noqa: E402,F401  (registers blocwatch kb ...)
-from . import cli_serve  # noqa: E402,F401  (registers blocwatch serve)
+
+
+# Commands defined in other modules register themselves on ``app`` when imported.
+from . import cli_analysis, cli_eval, cli_kb, cli_serve, cli_store  # noqa: E402,F401,I001
