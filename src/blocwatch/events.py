@@ -17,6 +17,7 @@ from spacy.tokens import Span, Token
 
 from . import frames
 from .actors import Mention
+from .forms import verb_forms
 from .lexicon import Lexicon, VerbEntry
 from .modality import (
     APPEAL_VERBS,
@@ -28,7 +29,6 @@ from .modality import (
     speech_governor,
 )
 from .records import ActorRef, Event, Plover, VerbRef
-from .forms import verb_forms
 
 PRONOUNS = frozenset({"it", "its", "they", "them", "their", "he", "him", "his", "she", "her",
                       "itself", "themselves"})
