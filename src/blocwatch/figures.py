@@ -10,7 +10,9 @@ import networkx as nx
 
 from .analysis import BlocPartition, DyadPeriod
 
-BLOC_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+# Bloc colours avoid red and green, which mean conflict and cooperation on the edges.
+BLOC_COLOURS = ("#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                "#bcbd22", "#17becf")
 
 
 def _pyplot():  # type: ignore[no-untyped-def]
@@ -45,7 +47,8 @@ def dyad_figure(series: Sequence[DyadPeriod], a: str, b: str, path: Path) -> Pat
     line.set_ylabel("mean Goldstein (-10 conflict .. +10 cooperation)")
     ax.set_title(f"{a} - {b}")
     handles = ax.get_legend_handles_labels()[0] + line.get_legend_handles_labels()[0]
-    ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=3,
+              fontsize=8, frameon=False)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -53,18 +56,23 @@ def dyad_figure(series: Sequence[DyadPeriod], a: str, b: str, path: Path) -> Pat
 
 
 def network_figure(graph: nx.Graph, partition: BlocPartition, path: Path,
-                   title: str = "relations") -> Path:
+                   title: str = "relations", top: int = 30) -> Path:
     """Actors coloured by bloc; green edges net cooperation, red net conflict, width by
-    strength."""
+    strength.  Only the ``top`` actors with the strongest relations are drawn."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.0, 6.0))
+    fig, ax = plt.subplots(figsize=(9.0, 7.5))
+    strength = {n: sum(abs(d["weight"]) for _, _, d in graph.edges(n, data=True))
+                for n in graph.nodes}
+    keep = sorted(graph.nodes, key=lambda n: (-strength[n], n))[:top]
+    graph = graph.subgraph(keep)
     if graph.number_of_nodes():
         layout_graph = nx.Graph()
         layout_graph.add_nodes_from(sorted(graph.nodes))
         for u, v, d in graph.edges(data=True):  # pull allies together, push rivals apart
             layout_graph.add_edge(u, v, weight=max(0.05, d["weight"]) if d["weight"] > 0
                                   else 0.05)
-        pos = nx.spring_layout(layout_graph, seed=7, weight="weight")
+        k = 2.5 / max(1, graph.number_of_nodes()) ** 0.5
+        pos = nx.spring_layout(layout_graph, seed=7, weight="weight", k=k, iterations=300)
         colours = [BLOC_COLOURS[(partition.bloc_of(n) or 0) % len(BLOC_COLOURS)]
                    for n in layout_graph.nodes]
         top = max((abs(d["weight"]) for _, _, d in graph.edges(data=True)), default=1.0) or 1.0
@@ -72,8 +80,8 @@ def network_figure(graph: nx.Graph, partition: BlocPartition, path: Path,
             ax.plot([pos[u][0], pos[v][0]], [pos[u][1], pos[v][1]],
                     color="#2ca02c" if d["weight"] > 0 else "#d62728",
                     linewidth=0.8 + 4 * abs(d["weight"]) / top, alpha=0.7, zorder=1)
-        nx.draw_networkx_nodes(layout_graph, pos, node_color=colours, node_size=900, ax=ax)
-        nx.draw_networkx_labels(layout_graph, pos, font_size=9, font_color="white", ax=ax)
+        nx.draw_networkx_nodes(layout_graph, pos, node_color=colours, node_size=650, ax=ax)
+        nx.draw_networkx_labels(layout_graph, pos, font_size=8, font_color="white", ax=ax)
     ax.set_title(f"{title}: {len(partition.blocs)} bloc(s); green cooperation, red conflict")
     ax.axis("off")
     fig.tight_layout()
