@@ -44,7 +44,7 @@ def dyad_figure(series: Sequence[DyadPeriod], a: str, b: str, path: Path) -> Pat
     line.plot(list(x), [p.goldstein_mean for p in series], color="black", marker="o",
               label="mean Goldstein")
     line.set_ylim(-10.5, 10.5)
-    line.set_ylabel("mean Goldstein (-10 conflict .. +10 cooperation)")
+    line.set_ylabel("mean Goldstein (-10 .. +10)")
     ax.set_title(f"{a} - {b}")
     handles = ax.get_legend_handles_labels()[0] + line.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=3,
