@@ -154,6 +154,18 @@ class _Progress:
             self.bar.stop()
 
 
+def _near(value: str | None) -> tuple[float, float, float] | None:
+    if value is None:
+        return None
+    try:
+        lat, lon, km = (float(part) for part in value.split(","))
+    except ValueError:
+        raise typer.BadParameter(f"{value!r}: give LAT,LON,KM, e.g. 33.5,36.3,50") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and km > 0):
+        raise typer.BadParameter(f"{value!r}: latitude -90..90, longitude -180..180, km > 0")
+    return lat, lon, km
+
+
 def _event_filter(**kw: Any) -> Any:
     from .store import EventFilter
 
@@ -179,6 +191,10 @@ def events(
     min_reports: Annotated[int | None, typer.Option(
         min=1, help="Only events reported by at least this many documents.")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many events.")] = None,
+    country_of_location: Annotated[str | None, typer.Option(
+        "--country-of-location", help="Only events located in this country (ISO3).")] = None,
+    near: Annotated[str | None, typer.Option(
+        metavar="LAT,LON,KM", help="Only events located within KM of LAT,LON.")] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="table, jsonl or csv.")
                    ] = TableFormat.table,
 ) -> None:
@@ -191,7 +207,8 @@ def events(
         _fail(f"--modality {bad[0]!r}: use one of {', '.join(MODALITIES)}", 2)
     filters = _event_filter(actor=actor, source=source, target=target, code=code, root=root,
                             quad=tuple(quad or ()), since=since, until=until,
-                            modality=tuple(modality or ()), min_reports=min_reports, limit=limit)
+                            modality=tuple(modality or ()), min_reports=min_reports, limit=limit,
+                            location_country=country_of_location, near=_near(near))
     with _open_store(db) as store:
         rows = store.events(filters)
         if fmt is TableFormat.jsonl:

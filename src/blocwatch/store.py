@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +123,8 @@ class EventFilter:
     modality: tuple[str, ...] = ()
     min_reports: int | None = None
     limit: int | None = None
+    location_country: str | None = None  # events that happened in this country (ISO3)
+    near: tuple[float, float, float] | None = None  # (lat, lon, km): within km of a point
 
 
 @dataclass(frozen=True)
@@ -323,10 +326,21 @@ class Store:
     # -- queries ---------------------------------------------------------------------------
     def events(self, filters: EventFilter | None = None) -> Iterator[StoredEvent]:
         """Events matching ``filters``, by date then id."""
-        query = _event_query(filters or EventFilter())
+        filters = filters or EventFilter()
+        query = _event_query(filters)
+        served = 0
         with self._connect() as conn:
             for row in conn.execution_options(yield_per=500).execute(query):
-                yield _stored_event(row)
+                stored = _stored_event(row)
+                if filters.near is not None:
+                    loc = stored.event.location
+                    lat, lon, km = filters.near
+                    if loc is None or distance_km(lat, lon, loc.lat, loc.lon) > km:
+                        continue
+                    if filters.limit is not None and served >= filters.limit:
+                        return
+                served += 1
+                yield stored
 
     def reports(self, event_id: int) -> list[Report]:
         r, d = s.event_reports, s.documents
@@ -590,12 +604,29 @@ def _event_query(f: EventFilter) -> Select[Any]:
         conditions.append(e.c.modality.in_(f.modality))
     if f.min_reports:
         conditions.append(e.c.report_count >= f.min_reports)
+    if f.location_country:
+        conditions.append(e.c.location_country == f.location_country.upper())
+    if f.near is not None:  # a bounding box in SQL; the exact distance is checked after
+        lat, lon, km = f.near
+        dlat = km / 111.0
+        dlon = km / max(1e-6, 111.0 * math.cos(math.radians(min(89.9, abs(lat)))))
+        conditions += [e.c.location_lat.between(lat - dlat, lat + dlat)]
+        if dlon < 180:
+            conditions += [e.c.location_lon.between(lon - dlon, lon + dlon)]
     if conditions:
         query = query.where(and_(*conditions))
     query = query.order_by(e.c.date.is_(None), e.c.date, e.c.id)
-    if f.limit is not None:
+    if f.limit is not None and f.near is None:
         query = query.limit(f.limit)
     return query
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, Earth radius 6371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _actor_ref(row: Any, role: str) -> ActorRef | None:
