@@ -166,3 +166,13 @@ def test_wrapped_lines_are_joined(text: str, paragraphs: list[str]) -> None:
     from blocwatch.clean import join_wrapped_lines
 
     assert join_wrapped_lines(text) == paragraphs
+
+
+def test_html_page_date_wins_over_default(tmp_path: Path) -> None:
+    body = "".join(f"<p>Japan and South Korea held talks in Seoul, paragraph {i}, on trade "
+                   "and security cooperation.</p>" for i in range(5))
+    html = ('<html><head><meta property="article:published_time" content="2021-05-04">'
+            f"<title>Talks</title></head><body><article>{body}</article></body></html>")
+    (art,) = read_inputs([_write(tmp_path, "page.html", html.encode())],
+                         default_date="2022-06-27")
+    assert isinstance(art, Article) and art.date == "2021-05-04"

@@ -110,7 +110,7 @@ def _from_html(data: bytes, doc_id: str, origin: str, default_date: str | None) 
     assert isinstance(doc, dict)
     date = doc.get("date") if isinstance(doc.get("date"), str) else None
     return Article(id=doc_id, text=str(body), title=doc.get("title") or None,
-                   date=default_date or (date if date and _DATE.match(date) else None),
+                   date=(date if date and _DATE.match(date) else None) or default_date,
                    url=doc.get("url") or None, source=doc.get("sitename") or None,
                    origin=origin)
 
