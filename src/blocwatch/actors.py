@@ -87,12 +87,18 @@ class ActorFinder:
     # -- rule 1: names -------------------------------------------------------------
     def _names(self, sent: Span, date: str | None) -> list[Mention]:
         doc, out, i = sent.doc, [], sent.start
+        lowers = [t.lower_ for t in doc[sent.start:sent.end]]
+        names, starts = self.kb.names, self.kb.name_starts
         while i < sent.end:
             found = None
-            for n in range(min(self.kb.max_name_tokens, sent.end - i), 0, -1):
+            longest = starts.get(lowers[i - sent.start], 0)
+            for n in range(min(longest, sent.end - i), 0, -1):
+                key = tuple(lowers[i - sent.start:i - sent.start + n])
+                candidates = names.get(key)
+                if not candidates:
+                    continue
                 tokens = doc[i:i + n]
-                entries = [e for e in self.kb.lookup([t.text for t in tokens])
-                           if _case_ok(e, tokens)]
+                entries = [e for e in candidates if _case_ok(e, tokens)]
                 if entries:
                     found = _resolve(entries, date, i, i + n)
                     break
@@ -125,8 +131,9 @@ class ActorFinder:
         doc, out, i = sent.doc, [], sent.start
         while i < sent.end:
             hit = None
-            if i not in taken and doc[i].pos_ in ("NOUN", "PROPN", "ADJ", "VERB"):
-                for n in range(min(self.kb.max_agent_tokens, sent.end - i), 0, -1):
+            longest = self.kb.agent_starts.get(doc[i].lower_, 0)
+            if longest and i not in taken and doc[i].pos_ in ("NOUN", "PROPN", "ADJ", "VERB"):
+                for n in range(min(longest, sent.end - i), 0, -1):
                     span = doc[i:i + n]
                     if any(j in taken for j in range(i, i + n)):
                         continue

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from .errors import KnowledgeBaseError
@@ -64,6 +64,10 @@ class KnowledgeBase:
     max_name_tokens: int
     max_agent_tokens: int
     countries: frozenset[str]
+    # first token of a name (lower case) -> the longest name starting with it, so a scan
+    # only tries the lengths that can match
+    name_starts: dict[str, int] = field(default_factory=dict)
+    agent_starts: dict[str, int] = field(default_factory=dict)
 
     def lookup(self, tokens: Sequence[str]) -> tuple[ActorEntry, ...]:
         return self.names.get(tuple(t.lower() for t in tokens), ())
@@ -156,7 +160,14 @@ def build(tokenize: Tokenize, entries: Sequence[ActorEntry] | None = None,
     agent_index: dict[tuple[str, ...], Agent] = {}
     for agent in agents:
         agent_index[tuple(t.lower() for t in tokenize(agent.term))] = agent
+    name_starts: dict[str, int] = {}
+    for key in names:
+        name_starts[key[0]] = max(name_starts.get(key[0], 0), len(key))
+    agent_starts: dict[str, int] = {}
+    for key in agent_index:
+        agent_starts[key[0]] = max(agent_starts.get(key[0], 0), len(key))
     return KnowledgeBase(
+        name_starts=name_starts, agent_starts=agent_starts,
         names={k: tuple(v) for k, v in names.items()},
         agents=agent_index,
         max_name_tokens=max((len(k) for k in names), default=1),
