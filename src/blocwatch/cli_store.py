@@ -72,6 +72,10 @@ def ingest(
     db: DbOption = None,
     workers: Annotated[int | None, typer.Option(
         min=1, help="Coding processes [default: the number of cores].")] = None,
+    cluster: Annotated[str | None, typer.Option(
+        metavar="local:N|ADDRESS",
+        help="Code on a Dask cluster: local:N (N worker processes here) or a scheduler "
+             "address such as tcp://scheduler:8786 (docs/ingest.md).")] = None,
     field: Annotated[list[str] | None, typer.Option(
         "--field", metavar="FIELD=COLUMN",
         help="CSV column / JSON field of an article field (id, text, title, date, url, "
@@ -92,12 +96,14 @@ def ingest(
     except UsageError as err:
         _fail(str(err), 2)
     settings = Settings.from_env()
-    with _open_store(db) as store:
+    spec = _cluster_spec(cluster, workers)
+    with _open_store(db) as store, _cluster_client(spec) as client:
         items = read_sources(sources, options, seen=store.has_key)
         total = count_documents(sources, options)
         with _Progress(quiet, total) as bar:
             summary = run_ingest(items, store, settings=settings, workers=workers,
-                                 progress=bar.update, total=total, sources=sources)
+                                 progress=bar.update, total=total, sources=sources,
+                                 client=client)
     if not quiet:
         typer.echo(
             f"blocwatch: {summary.seen} documents in {summary.seconds:.1f} s "
@@ -106,6 +112,39 @@ def ingest(
             f"{summary.events_added} new events, {summary.reports_added} reports (run "
             f"{summary.run_id})", err=True)
     raise typer.Exit(1 if summary.failed else 0)
+
+
+def _cluster_spec(cluster: str | None, workers: int | None) -> Any:
+    from .cluster import ClusterSpec
+
+    if cluster is None:
+        return None
+    if workers is not None:
+        _fail("give --workers or --cluster, not both", 2)
+    try:
+        return ClusterSpec.parse(cluster)
+    except UsageError as err:
+        _fail(str(err), 2)
+
+
+@contextlib.contextmanager
+def _cluster_client(spec: Any) -> Iterator[Any]:
+    """A Dask client for ``--cluster`` (None without it); Dask's own log kept to errors."""
+    if spec is None:
+        yield None
+        return
+    import logging
+
+    import dask
+
+    dask.config.set({"logging.distributed": "error"})  # also for the workers it starts
+    import distributed  # noqa: F401 - sets up its logging, which is then turned down
+
+    from .cluster import connect
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    with connect(spec) as client:
+        yield client
 
 
 class _Progress:

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from .dedup import Fingerprint, Match, PendingIndex
 from .errors import BlocwatchError, InputError
@@ -113,18 +113,21 @@ class _Outcome:
 def ingest(items: Iterable[Article | DocumentError], store: Store, *,
            coder_factory: CoderFactory | None = None, settings: Settings | None = None,
            workers: int | None = None, progress: Callable[[IngestProgress], None] | None = None,
-           total: int | None = None, sources: Sequence[str] = ()) -> IngestSummary:
+           total: int | None = None, sources: Sequence[str] = (),
+           client: Any = None) -> IngestSummary:
     """Code and store ``items`` (from :func:`blocwatch.sources.read_sources` or
     :func:`blocwatch.read_inputs`).  ``coder_factory`` builds the coder, once per worker
-    process (it must pickle when ``workers`` > 1); by default ``Coder(settings)``."""
+    process (it must pickle when ``workers`` > 1); by default ``Coder(settings)``.  With a
+    ``distributed.Client`` as ``client``, batches are coded on its Dask cluster (see
+    :mod:`blocwatch.cluster`) and ``workers`` is ignored."""
     settings = settings or Settings.from_env()
-    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     factory = coder_factory or functools.partial(_default_coder, settings)
-    run = _Run(store, settings, workers, progress, total)
-    run.run_id = store.begin_run(list(sources), workers)
+    backend = _coding_backend(factory, workers, client)
+    run = _Run(store, settings, backend.workers, progress, total)
+    run.run_id = store.begin_run(list(sources), backend.workers)
     status = "failed"
     try:
-        with _coding_backend(factory, workers) as backend:
+        with backend:
             run.execute(items, backend)
         status = "finished"
     except KeyboardInterrupt:
@@ -133,6 +136,17 @@ def ingest(items: Iterable[Article | DocumentError], store: Store, *,
     finally:
         store.finish_run(run.run_id, status, **run.run_counts())
     return run.summary()
+
+
+def code_corpus(items: Iterable[Article | DocumentError], *, client: Any,
+                settings: Settings | None = None, coder_factory: CoderFactory | None = None,
+                ) -> Iterator[CodedArticle | DocumentError]:
+    """Code ``items`` on the Dask cluster of ``client`` (a ``distributed.Client``), without
+    storing them: a ``CodedArticle`` or a ``DocumentError`` for each item, in input order.
+    See :func:`blocwatch.cluster.code_corpus`."""
+    from .cluster import code_corpus as on_cluster
+
+    return on_cluster(items, client=client, settings=settings, coder_factory=coder_factory)
 
 
 def _default_coder(settings: Settings) -> ArticleCoder:
@@ -298,6 +312,8 @@ def code_batch(coder: ArticleCoder, articles: list[Article]) -> list[_Outcome]:
 class _Backend:
     """Codes batches in this process; :class:`_PoolBackend` in worker processes."""
 
+    workers = 1
+
     def __init__(self, factory: CoderFactory) -> None:
         self.factory = factory
         self.coder: ArticleCoder | None = None  # built with the first batch to code
@@ -371,5 +387,10 @@ class _PoolBackend(_Backend):
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _coding_backend(factory: CoderFactory, workers: int) -> _Backend:
+def _coding_backend(factory: CoderFactory, workers: int | None, client: Any) -> _Backend:
+    if client is not None:
+        from .cluster import DaskBackend
+
+        return DaskBackend(client, factory)
+    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     return _Backend(factory) if workers == 1 else _PoolBackend(factory, workers)
