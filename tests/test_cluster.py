@@ -15,19 +15,23 @@ from typing import Any
 
 import cloudpickle
 import pytest
+from typer.testing import CliRunner
 
 from blocwatch import Coder
+from blocwatch.cli import app
 from blocwatch.cluster import ClusterSpec
 from blocwatch.errors import ModelError, UsageError
 from blocwatch.ingest import code_corpus, ingest
 from blocwatch.records import Article, CodedArticle, DocumentError
 from blocwatch.settings import Settings
-from blocwatch.sources import read_sources
+from blocwatch.sources import ReadOptions, read_sources
 from blocwatch.store import Store
 from storedb import document_snapshot, event_snapshot
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 GUARDIAN = "corpus/guardian-syria/Guardian_SDF_sample.csv.zip"
 ARTICLES = 40
+runner = CliRunner()
 
 # The test-only coder factories below travel to the workers by value.
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -71,7 +75,8 @@ def client() -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
     with LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                      dashboard_address=None, host="127.0.0.1") as cluster, \
+                      dashboard_address=None, host="127.0.0.1",
+                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as cluster, \
             Client(cluster) as dask_client:
         yield dask_client
 
@@ -140,3 +145,35 @@ def test_cluster_option(value: str, spec: ClusterSpec | None) -> None:
             ClusterSpec.parse(value)
     else:
         assert ClusterSpec.parse(value) == spec
+
+
+USAGE_ERRORS = [
+    (["--cluster", "local:0"], "give local:N"),
+    (["--cluster", "local:2", "--workers", "2"], "give --workers or --cluster, not both"),
+    (["--cluster", "scheduler:8786"], "give local:N"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), USAGE_ERRORS, ids=[" ".join(a) for a, _ in
+                                                                  USAGE_ERRORS])
+def test_cluster_usage_errors(args: list[str], message: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(EXAMPLES / "korea-drills.txt"), "--db",
+                                 f"sqlite:///{tmp_path / 'x.db'}", *args])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("blocwatch: ") and message in result.stderr
+
+
+def test_cli_on_a_local_cluster(coder: Coder, tmp_path: Path) -> None:
+    """``blocwatch ingest --cluster local:1`` stores what the single-process ingest stores."""
+    inputs = [str(EXAMPLES / "korea-drills.txt"), str(EXAMPLES / "gulf-talks.jsonl")]
+    with Store(f"sqlite:///{tmp_path / 'local.db'}") as store:
+        ingest(read_sources(inputs, ReadOptions(default_date="2023-03-14")), store,
+               coder_factory=lambda: coder, workers=1)
+        expected = event_snapshot(store), document_snapshot(store)
+    url = f"sqlite:///{tmp_path / 'cluster.db'}"
+    result = runner.invoke(app, ["ingest", *inputs, "--db", url, "--cluster", "local:1",
+                                 "--date", "2023-03-14", "--quiet"])
+    assert result.exit_code == 0, result.stderr
+    with Store(url) as store:
+        assert (event_snapshot(store), document_snapshot(store)) == expected
+        assert expected[0]

@@ -35,6 +35,9 @@ log.addHandler(logging.NullHandler())
 
 RETRIES = 2
 _CACHE_ATTRIBUTE = "_blocwatch_coder"
+# The scheduler's HTTP routes (health, metrics; no dashboard) on a free port of 127.0.0.1,
+# not on 8787, so that two local clusters never collide.
+_NO_FIXED_PORT = {"dashboard_address": "127.0.0.1:0"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,8 @@ def connect(spec: ClusterSpec, timeout: float = 30.0) -> Iterator[Any]:
 
     if spec.local_workers is not None:
         with LocalCluster(n_workers=spec.local_workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None, host="127.0.0.1") as cluster, \
+                          dashboard_address=None, host="127.0.0.1",
+                          scheduler_kwargs=_NO_FIXED_PORT) as cluster, \
                 Client(cluster) as client:
             yield client
         return
