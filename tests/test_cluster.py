@@ -1,5 +1,5 @@
 """Coding on a Dask cluster (a LocalCluster of 2 single-threaded worker processes on
-127.0.0.1): the first 40 Guardian articles give exactly the events of the single-process
+127.0.0.1): the 249 Guardian articles give exactly the events of the single-process
 ingest, also when a worker dies mid-run; a partition that keeps failing is recorded as failed
 with its reason; ``--cluster`` values are checked."""
 
@@ -30,7 +30,7 @@ from storedb import document_snapshot, event_snapshot
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 GUARDIAN = "corpus/guardian-syria/Guardian_SDF_sample.csv.zip"
-ARTICLES = 40
+ARTICLES = 249  # the whole Guardian sample
 runner = CliRunner()
 
 # The test-only coder factories below travel to the workers by value.
