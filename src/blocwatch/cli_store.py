@@ -15,7 +15,7 @@ from typing import IO, Annotated, Any
 
 import typer
 
-from .cli import app
+from .cli import _fail, app
 from .errors import BlocwatchError, UsageError
 
 DbOption = Annotated[str | None, typer.Option(
@@ -34,11 +34,6 @@ class ExportFormat(enum.StrEnum):
     jsonl = "jsonl"
     parquet = "parquet"
     gdelt = "gdelt"
-
-
-def _fail(message: str, code: int) -> None:
-    typer.echo(f"blocwatch: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _date(value: str | None) -> str | None:

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .coder import chunks
 from .errors import UsageError
 from .ingest import CoderFactory, _Backend, _default_coder, _Outcome, code_batch
 from .records import Article, CodedArticle, DocumentError
@@ -142,25 +143,13 @@ def code_corpus(items: Iterable[Article | DocumentError], *, client: Any,
     backend = DaskBackend(client, factory, retries)
     window = 2 * backend.workers
     queue: deque[tuple[list[Article | DocumentError], Any]] = deque()
-    for batch in _partitions(items, max(1, settings.ingest_batch_size)):
+    for batch in chunks(items, max(1, settings.ingest_batch_size)):
         articles = [item for item in batch if isinstance(item, Article)]
         queue.append((batch, backend.submit(articles) if articles else None))
         while queue and (len(queue) > window or queue[0][1] is None or queue[0][1].done()):
             yield from _emit(*queue.popleft(), backend)
     while queue:
         yield from _emit(*queue.popleft(), backend)
-
-
-def _partitions(items: Iterable[Article | DocumentError], size: int,
-                ) -> Iterator[list[Article | DocumentError]]:
-    batch: list[Article | DocumentError] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _emit(batch: list[Article | DocumentError], future: Any, backend: DaskBackend,

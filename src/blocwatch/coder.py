@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from spacy.tokens import Span, Token
 
@@ -64,7 +65,7 @@ class Coder:
 
     def code_articles(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
         """Code articles in order, parsing their paragraphs in batches."""
-        for batch in _chunks(articles, max(1, self.settings.batch_size)):
+        for batch in chunks(articles, max(1, self.settings.batch_size)):
             cleaned = [self._clean(a) for a in batch]
             texts = [p.text for c in cleaned for p in c.paragraphs]
             docs = iter(parse(self.nlp, texts, self.settings.batch_size))
@@ -201,8 +202,12 @@ def _topic(sent: Span, mentions: list[Mention]) -> Mention | None:
     return usable[0] if usable else None
 
 
-def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
+T = TypeVar("T")
+
+
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last may be shorter)."""
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:
