@@ -47,8 +47,9 @@ def _open_store(db: str | None) -> Iterator[Any]:
     from .settings import Settings
     from .store import Store
 
+    settings = Settings.from_env()
     try:
-        store = Store(db or Settings.from_env().database)
+        store = Store(db or settings.database, timeout=settings.database_timeout)
     except BlocwatchError as err:
         _fail(str(err), 2)
     try:

@@ -32,8 +32,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from .dedup import Fingerprint, Match, PendingIndex
-from .errors import BlocwatchError, InputError
+from .dedup import Fingerprint, Match, PendingIndex, text_hash
+from .errors import BlocwatchError, InputError, StoreError
 from .records import Article, CodedArticle, DocumentError
 from .settings import Settings
 from .store import DocumentRecord, Store, document_ident
@@ -134,8 +134,20 @@ def ingest(items: Iterable[Article | DocumentError], store: Store, *,
         status = "interrupted"
         raise
     finally:
-        store.finish_run(run.run_id, status, **run.run_counts())
+        _finish_run(store, run, status)
     return run.summary()
+
+
+def _finish_run(store: Store, run: _Run, status: str) -> None:
+    """Record the end of the run.  When the run failed because the database did (locked,
+    disk full, server gone), recording that fails too: the first error is the one to
+    report, so this one is only logged."""
+    try:
+        store.finish_run(run.run_id, status, **run.run_counts())
+    except StoreError as err:
+        if status == "finished":
+            raise
+        log.info("%s", err)
 
 
 def code_corpus(items: Iterable[Article | DocumentError], *, client: Any,
@@ -192,13 +204,16 @@ class _Run:
             self.inflight.add(ident)
             return _Plan(DocumentRecord(key=item.origin, origin=item.origin, status="failed",
                                         error=item.message))
+        # stored already (a resumed run)?  Known from the text's hash, before the costlier
+        # MinHash signature is computed
+        hashed = text_hash(item.text)
+        if (document_ident(item.id, hashed) in self.inflight
+                or self.store.document_status(item.id, hashed) in ("coded", "duplicate")):
+            return _Plan(None)
         fp = Fingerprint.of(item.text, self.threshold)
         base = DocumentRecord(key=item.id, origin=item.origin or item.id, status="coded",
                               fingerprint=fp, source=item.source, url=item.url,
                               title=item.title, date=item.date, chars=len(item.text))
-        status = self.store.document_status(item.id, fp.text_hash)
-        if base.ident in self.inflight or status in ("coded", "duplicate"):
-            return _Plan(None)
         self.inflight.add(base.ident)
         match = _earliest(self.store.find_original(fp, self.threshold, exclude=base.ident),
                           self.pending.find(fp))

@@ -36,6 +36,9 @@ SETTINGS: tuple[Setting, ...] = (
             "once per process)."),
     Setting("database", "sqlite:///blocwatch.db",
             "Database URL for ingest and queries (sqlite:///FILE or postgresql://...)."),
+    Setting("database_timeout", 30.0,
+            "Seconds to wait for a SQLite database another program is writing, or for a "
+            "connection to a PostgreSQL server, before giving up with an error."),
     Setting("ingest_batch_size", 16,
             "Documents per ingest batch: one worker job and one database transaction."),
     Setting("near_duplicate_threshold", 0.7,
@@ -61,6 +64,7 @@ class Settings:
     knowledge_files: str = ""
     locations: bool = True
     database: str = "sqlite:///blocwatch.db"
+    database_timeout: float = 30.0
     ingest_batch_size: int = 16
     near_duplicate_threshold: float = 0.7
     fetch_timeout: float = 20.0

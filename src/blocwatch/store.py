@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import logging
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 DEFAULT_URL = "sqlite:///blocwatch.db"
+DEFAULT_TIMEOUT = 30.0
 STATUSES = ("coded", "duplicate", "failed")
 
 
@@ -202,9 +204,13 @@ class StoreCounts:
 class Store:
     """One database.  Opening it applies pending migrations (``migrate=False`` to not)."""
 
-    def __init__(self, url: str = DEFAULT_URL, *, migrate: bool = True) -> None:
+    def __init__(self, url: str = DEFAULT_URL, *, migrate: bool = True,
+                 timeout: float = DEFAULT_TIMEOUT) -> None:
+        """``timeout``: seconds to wait for a SQLite database that another program is
+        writing, or for a connection to a PostgreSQL server, before giving up."""
         self.url = normalise_url(url)
-        self.engine = _engine(self.url)
+        self.timeout = timeout
+        self.engine = _engine(self.url, timeout)
         if migrate:
             self.migrate()
 
@@ -223,7 +229,7 @@ class Store:
 
     # -- migrations ------------------------------------------------------------------------
     def applied_migrations(self) -> list[str]:
-        with self._connect() as conn:
+        with self._connect() as conn, self._errors("cannot read the database"):
             if not inspect(conn).has_table(s.migrations.name):
                 return []
             rows = conn.execute(select(s.migrations.c.name).order_by(s.migrations.c.name))
@@ -235,7 +241,7 @@ class Store:
         names = [m.name for m in s.MIGRATIONS]
         if upto is not None and upto not in names:
             raise StoreError(f"no migration named {upto!r}: known are {', '.join(names)}")
-        with self._begin() as conn:
+        with self._errors("cannot create the database"), self._begin() as conn:
             s.migrations.create(conn, checkfirst=True)
         done = set(self.applied_migrations())
         applied = []
@@ -248,7 +254,8 @@ class Store:
                                                                  applied_at=_now()))
                 except SQLAlchemyError as err:
                     raise StoreError(f"{self._where()}: migration {migration.name} failed "
-                                     f"({_short(err)}); the database was left as it was") from None
+                                     f"({_short(err)}); the database was left as it was: "
+                                     f"{self._advice(err)}") from None
                 log.info("applied migration %s", migration.name)
                 applied.append(migration.name)
             if migration.name == upto:
@@ -257,7 +264,7 @@ class Store:
 
     # -- runs ------------------------------------------------------------------------------
     def begin_run(self, sources: Sequence[str], workers: int) -> int:
-        with self._begin() as conn:
+        with self._errors("could not start an ingest run"), self._begin() as conn:
             result = conn.execute(insert(s.runs).values(
                 started_at=_now(), status="running", sources="\n".join(sources),
                 workers=workers, seen=0, skipped=0, coded=0, duplicates=0, failed=0,
@@ -265,20 +272,20 @@ class Store:
             return int(result.inserted_primary_key[0])  # type: ignore[index]
 
     def finish_run(self, run_id: int, status: str, **counts: int) -> None:
-        with self._begin() as conn:
+        with self._errors("could not record the end of the ingest run"), self._begin() as conn:
             conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(
                 finished_at=_now(), status=status, **counts))
 
     # -- look-ups during ingest ------------------------------------------------------------
     def document_status(self, key: str, text_hash: str) -> str | None:
         """Status of this version of this document, None if it was never stored."""
-        with self._connect() as conn:
+        with self._connect() as conn, self._errors("cannot read the database"):
             return conn.execute(select(s.documents.c.status).where(
                 s.documents.c.ident == document_ident(key, text_hash))).scalar()
 
     def has_key(self, key: str) -> bool:
         """Whether some version of document ``key`` was stored and not failed."""
-        with self._connect() as conn:
+        with self._connect() as conn, self._errors("cannot read the database"):
             return conn.execute(select(s.documents.c.id).where(
                 s.documents.c.key == key, s.documents.c.status != "failed").limit(1)
             ).first() is not None
@@ -289,7 +296,7 @@ class Store:
         similar coded document at or above ``threshold``.  ``exclude``: an ident to ignore
         (the document itself, when a failed one is tried again)."""
         d, b = s.documents, s.document_bands
-        with self._connect() as conn:
+        with self._connect() as conn, self._errors("cannot read the database"):
             exact = conn.execute(select(d.c.id).where(d.c.text_hash == fp.text_hash,
                                                       d.c.ident != exclude)
                                  .order_by(d.c.id).limit(1)).scalar()
@@ -320,7 +327,8 @@ class Store:
                         events_added += added
                         reports_added += reports
         except SQLAlchemyError as err:
-            raise StoreError(f"{self._where()}: could not write a batch ({_short(err)})") from None
+            raise StoreError(f"{self._where()}: could not write a batch ({_short(err)}); "
+                             f"nothing of it was stored: {self._advice(err)}") from None
         return BatchResult(events_added, reports_added)
 
     # -- queries ---------------------------------------------------------------------------
@@ -329,7 +337,7 @@ class Store:
         filters = filters or EventFilter()
         query = _event_query(filters)
         served = 0
-        with self._connect() as conn:
+        with self._connect() as conn, self._errors("cannot read the events"):
             for row in conn.execution_options(yield_per=500).execute(query):
                 stored = _stored_event(row)
                 if filters.near is not None:
@@ -346,7 +354,7 @@ class Store:
         r, d = s.event_reports, s.documents
         query = (select(r, d.c.key).join(d, d.c.id == r.c.document_id)
                  .where(r.c.event_id == event_id).order_by(r.c.id))
-        with self._connect() as conn:
+        with self._connect() as conn, self._errors("cannot read the reports"):
             return [Report(row.event_id, row.key, row.sentence_index, row.sentence,
                            row.verb_text, row.rule, row.modality, row.attribution)
                     for row in conn.execute(query)]
@@ -361,7 +369,7 @@ class Store:
             query = query.where(d.c.status == status)
         if limit is not None:
             query = query.limit(limit)
-        with self._connect() as conn:
+        with self._connect() as conn, self._errors("cannot read the documents"):
             for row in conn.execution_options(yield_per=500).execute(query):
                 yield StoredDocument(
                     int(row.id), row.key, row.origin, row.source, row.url, row.title, row.date,
@@ -373,13 +381,13 @@ class Store:
         query = select(a).order_by(a.c.event_count.desc(), a.c.code)
         if limit is not None:
             query = query.limit(limit)
-        with self._connect() as conn:
+        with self._connect() as conn, self._errors("cannot read the actors"):
             for row in conn.execute(query):
                 yield StoredActor(row.code, row.country, row.sector, row.org, row.name,
                                   int(row.event_count), row.first_date, row.last_date)
 
     def counts(self) -> StoreCounts:
-        with self._connect() as conn:
+        with self._connect() as conn, self._errors("cannot read the database"):
             by_status: dict[str, int] = {
                 row[0]: int(row[1]) for row in conn.execute(
                     select(s.documents.c.status, func.count()).group_by(s.documents.c.status))}
@@ -397,7 +405,20 @@ class Store:
             return self.engine.connect()
         except OperationalError as err:
             raise StoreError(f"{self._where()}: cannot open the database ({_short(err)}): "
-                             "check --db") from None
+                             f"{self._advice(err)}") from None
+
+    @contextlib.contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """Database errors in the block become one :class:`StoreError` line: what failed,
+        the driver's reason, and what to do."""
+        try:
+            yield
+        except SQLAlchemyError as err:
+            raise StoreError(f"{self._where()}: {doing} ({_short(err)}): "
+                             f"{self._advice(err)}") from None
+
+    def _advice(self, err: Exception) -> str:
+        return advice(_short(err), self.timeout, make_url(self.url).database or "the database")
 
     @contextlib.contextmanager
     def _begin(self) -> Iterator[Connection]:
@@ -409,7 +430,7 @@ class Store:
         return make_url(self.url).render_as_string(hide_password=True)
 
 
-def _engine(url: str) -> Engine:
+def _engine(url: str, timeout: float = DEFAULT_TIMEOUT) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -419,8 +440,13 @@ def _engine(url: str) -> Engine:
     if backend not in ("sqlite", "postgresql"):
         raise StoreError(f"{url!r}: unsupported database {backend!r}: use sqlite:///FILE or "
                          "postgresql://USER@HOST:PORT/DB")
+    # SQLite: how long a write waits for another writer's lock (pysqlite's busy timeout);
+    # PostgreSQL: how long connecting may take (libpq's connect_timeout, whole seconds)
+    connect_args: dict[str, Any] = (
+        {"timeout": timeout} if backend == "sqlite"
+        else {"connect_timeout": max(1, math.ceil(timeout))})
     try:
-        engine = create_engine(url, future=True)
+        engine = create_engine(url, future=True, connect_args=connect_args)
     except (ArgumentError, ImportError) as err:
         raise StoreError(f"{url!r}: cannot use this database URL ({err})") from None
     if backend == "sqlite":
@@ -441,13 +467,50 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
 
 
 def _short(err: Exception) -> str:
     text = str(getattr(err, "orig", None) or err).strip().splitlines()
     return text[0] if text else type(err).__name__
+
+
+# What to do about a database error, by a pattern of the driver's message (SQLite,
+# psycopg); the first that matches wins.
+_ADVICE: tuple[tuple[str, str], ...] = (
+    (r"database (table )?is locked",
+     "another program is writing to it (waited {timeout:g} s): let it finish or stop it, "
+     "then run again (the database_timeout setting waits longer)"),
+    (r"readonly database|read-only file system",
+     "the database or its folder is read-only: make {file}, its -wal and -shm files and "
+     "their folder writable (chmod u+w), or give another --db"),
+    (r"unable to open database file",
+     "check that the folder of {file} exists and that it and the file are writable"),
+    (r"database or disk is full|disk i/o error|no space left|could not extend file",
+     "the disk is full (or failing): free some space and run again; everything written "
+     "before stays stored"),
+    (r"file is not a database|malformed",
+     "it is not a blocwatch database or it is damaged: check --db"),
+    (r'database ".*" does not exist', "create the database first (createdb NAME) or check --db"),
+    (r'authentication failed|no password supplied|role ".*" does not exist',
+     "check the user name and password in --db"),
+    (r"server closed the connection|terminating connection|connection (is|already) closed"
+     r"|consuming input failed|shutting down|connection is lost",
+     "the database server went away: start it again and run again; everything written "
+     "before stays stored"),
+    (r"connection refused|could not connect|connection failed|timeout expired"
+     r"|translate host name|no route to host",
+     "is the PostgreSQL server running and reachable at that address? check --db"),
+)
+
+
+def advice(reason: str, timeout: float = DEFAULT_TIMEOUT, file: str = "the database") -> str:
+    """What to do about the database error whose message is ``reason`` (``file``: the
+    SQLite database's path)."""
+    for pattern, text in _ADVICE:
+        if re.search(pattern, reason, re.IGNORECASE):
+            return text.format(timeout=timeout, file=file)
+    return "check --db"
 
 
 # -- writing helpers ----------------------------------------------------------------------------
