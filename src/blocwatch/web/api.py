@@ -15,8 +15,9 @@ from fastapi.responses import StreamingResponse
 from .. import export
 from ..store import Store
 from . import params, views
+from .problems import ERROR_RESPONSES
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 
 
 def get_store(request: Request) -> Store:

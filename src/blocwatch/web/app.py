@@ -26,6 +26,8 @@ from .problems import BadInput, NotFound
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
+SHOWN = 80  # characters of a bad value quoted in an error message
+
 
 def create_app(store: Store) -> FastAPI:
     """The dashboard over ``store`` (open it with :func:`~blocwatch.web.open_readonly`).
@@ -78,6 +80,8 @@ def describe(error: dict[str, Any]) -> tuple[str, str]:
     msg = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
     hint = HINTS.get(f"{where}.{name}") or HINTS.get(name)
     given = error.get("input")
+    if isinstance(given, str) and len(given) > SHOWN:  # a 10 kB value: its start will do
+        given = given[:SHOWN] + "..."
     kind = error.get("type")
     got = f" (got {given!r})" if isinstance(given, str | int | float) else ""
     if kind == "missing":
@@ -114,6 +118,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     elif exc.status_code == 405:
         message = (f"{request.method} is not allowed on {request.url.path}: the dashboard "
                    "is read-only, use GET")
+        response = problem(request, 405, message)
+        response.headers["Allow"] = "GET, HEAD"  # every route, the static files too
+        return response
     else:
         message = str(exc.detail)
     return problem(request, exc.status_code, message)

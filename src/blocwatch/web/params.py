@@ -42,17 +42,36 @@ HINTS = {
 }
 
 
-def _blank(value: Any) -> Any:
-    """An empty form field is a missing parameter."""
+# An empty (or blank) form field: the JSON schema of every optional parameter allows it
+BLANK_SCHEMA = {"type": "string", "pattern": r"^\s*$"}
+
+
+@dataclass(frozen=True, slots=True)
+class BlankMeans(BeforeValidator):
+    """A validator that reads an empty form field as "not given", and says in the JSON
+    schema (``/openapi.json``) that such a field is accepted."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        schema = dict(handler(core_schema))
+        outer = {k: schema.pop(k) for k in ("description", "title") if k in schema}
+        options = schema.pop("anyOf") if "anyOf" in schema and len(schema) == 1 else [schema]
+        return {"anyOf": [*options, BLANK_SCHEMA], **outer}
+
+
+def _strip_blank(value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip()
         return value or None
     return value
 
 
-def _or(default: Any) -> BeforeValidator:
+_blank = BlankMeans(_strip_blank)
+"""An empty form field is a missing parameter."""
+
+
+def _or(default: Any) -> BlankMeans:
     """An empty form field means the default."""
-    return BeforeValidator(lambda v: default if _blank(v) is None else v)
+    return BlankMeans(lambda v: default if _strip_blank(v) is None else v)
 
 
 def _calendar_date(value: str) -> str:
@@ -62,10 +81,12 @@ def _calendar_date(value: str) -> str:
         raise ValueError(f"{value!r} is not a calendar date") from None
 
 
-Date = Annotated[str, StringConstraints(pattern=DATE_PATTERN), AfterValidator(_calendar_date)]
+# ``format: date`` tells schema-driven clients (and schemathesis) that only calendar dates pass
+Date = Annotated[str, StringConstraints(pattern=DATE_PATTERN), AfterValidator(_calendar_date),
+                 Field(json_schema_extra={"format": "date"})]
 ActorCode = Annotated[str, StringConstraints(pattern=ACTOR_PATTERN), AfterValidator(str.upper)]
-OptDate = Annotated[Date | None, BeforeValidator(_blank)]
-OptActor = Annotated[ActorCode | None, BeforeValidator(_blank)]
+OptDate = Annotated[Date | None, _blank]
+OptActor = Annotated[ActorCode | None, _blank]
 
 SinceQ = Annotated[OptDate, Query(description="From this date (YYYY-MM-DD).")]
 UntilQ = Annotated[OptDate, Query(description="Up to this date (YYYY-MM-DD).")]
@@ -93,10 +114,10 @@ class NetworkParams:
 
 def network_params(
     since: SinceQ = None, until: UntilQ = None,
-    half_life: Annotated[float, _or(90.0), Query(ge=0, le=36500, allow_inf_nan=False,
-                                      description="Decay half-life in days (0: none).")] = 90.0,
-    max_blocs: Annotated[int, _or(4), Query(ge=1, le=8, description="Most blocs to look for.")
-                         ] = 4,
+    half_life: Annotated[Annotated[float, Field(ge=0, le=36500, allow_inf_nan=False)], _or(90.0),
+                         Query(description="Decay half-life in days (0: none).")] = 90.0,
+    max_blocs: Annotated[Annotated[int, Field(ge=1, le=8)], _or(4),
+                         Query(description="Most blocs to look for.")] = 4,
     modality: ModalityQ = [],  # noqa: B006 - FastAPI copies defaults
     by_sector: Annotated[bool, Query(description="Actors are country+sector codes.")] = False,
 ) -> NetworkParams:
@@ -138,11 +159,11 @@ def event_params(
     source: Annotated[OptActor, Query(description="Source actor or country code.")] = None,
     target: Annotated[OptActor, Query(description="Target actor or country code.")] = None,
     cameo: Annotated[Annotated[str, StringConstraints(pattern=r"^\d{1,4}$")] | None,
-                     BeforeValidator(_blank),
+                     _blank,
                      Query(alias="code", description="CAMEO code or code prefix, e.g. 11.")
                      ] = None,
     root: Annotated[Annotated[str, StringConstraints(pattern=r"^\d{2}$")] | None,
-                    BeforeValidator(_blank), Query(description="CAMEO root code, e.g. 19.")
+                    _blank, Query(description="CAMEO root code, e.g. 19.")
                     ] = None,
     quad: Annotated[list[Annotated[int, Field(ge=1, le=4)]], Query(
         description="Quad class 1-4 (repeatable).")] = [],  # noqa: B006
@@ -150,10 +171,12 @@ def event_params(
     modality: Annotated[list[ModalityName], Query(description="Modalities (repeatable).")
                         ] = [],  # noqa: B006
     min_reports: Annotated[Annotated[int, Field(ge=1, le=1_000_000)] | None,
-                           BeforeValidator(_blank), Query(
+                           _blank, Query(
         description="Only events reported by at least this many documents.")] = None,
-    page: Annotated[int, _or(1), Query(ge=1, le=1_000_000, description="Page number.")] = 1,
-    size: Annotated[int, _or(50), Query(ge=1, le=500, description="Events per page.")] = 50,
+    page: Annotated[Annotated[int, Field(ge=1, le=1_000_000)], _or(1),
+                    Query(description="Page number.")] = 1,
+    size: Annotated[Annotated[int, Field(ge=1, le=500)], _or(50),
+                    Query(description="Events per page.")] = 50,
 ) -> EventParams:
     _check_window(since, until)
     filters = EventFilter(actor=actor, source=source, target=target, code=cameo, root=root,
@@ -188,12 +211,11 @@ class AlertParams:
 
 def alert_params(
     period: Annotated[PeriodName, _or("week"), Query(description="Period.")] = "week",
-    alpha: Annotated[float, _or(0.01), Query(gt=0, le=0.5, allow_inf_nan=False,
-                                  description="Poisson tail probability below which a "
-                                              "period alerts.")] = 0.01,
-    min_events: Annotated[int, _or(3), Query(ge=1, le=100_000,
-                                             description="Fewest conflict events for an alert.")
-                          ] = 3,
+    alpha: Annotated[Annotated[float, Field(gt=0, le=0.5, allow_inf_nan=False)], _or(0.01),
+                     Query(description="Poisson tail probability below which a period "
+                                       "alerts.")] = 0.01,
+    min_events: Annotated[Annotated[int, Field(ge=1, le=100_000)], _or(3),
+                          Query(description="Fewest conflict events for an alert.")] = 3,
     since: SinceQ = None,
     modality: ModalityQ = [],  # noqa: B006
 ) -> AlertParams:
