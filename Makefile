@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint clean fuzz
 
 $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests fuzz
 	$(BIN)/mypy src
+
+## Fuzz every reader with atheris for a minute each (make test runs them for seconds).
+fuzz: $(STAMP)
+	$(BIN)/python fuzz/run.py --seconds $${FUZZ_SECONDS:-60}
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

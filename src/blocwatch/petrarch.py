@@ -264,7 +264,7 @@ def _problem(err: KnowledgeBaseError, strict: bool, warnings: list[str]) -> None
 def parse_date(text: str, where: str, warnings: list[str]) -> int:
     """YYMMDD or YYYYMMDD -> YYYYMMDD.  Like PETRARCH, longer strings are cut to 8 digits
     and 7-digit ones to 6 (with a warning)."""
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # not "²" or "٣": str.isdigit takes those
         raise KnowledgeBaseError(where, f"date {text!r} is not YYMMDD or YYYYMMDD: fix it")
     if len(text) not in (6, 8):
         cut = text[:8] if len(text) > 7 else text[:6]
@@ -548,6 +548,9 @@ def regular_forms(verb: str) -> list[str]:
 
 def _form(text: str, code: str | None, where: str) -> VerbForm:
     words = [w for w in re.split(r"[\s_]+", text.upper()) if w]
+    if not words:
+        raise KnowledgeBaseError(where, "a verb line without a verb: write the verb, e.g. "
+                                        "BREAK {BROKE BROKEN} [code]")
     marked = [i for i, w in enumerate(words) if w.startswith("+")]
     if len(marked) > 1:
         raise KnowledgeBaseError(where, f"{text!r}: mark only one word of a verb with '+'")

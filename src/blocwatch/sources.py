@@ -338,7 +338,7 @@ def normal_date(value: str) -> str:
         pass
     try:
         return email.utils.parsedate_to_datetime(value).date().isoformat()
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # Overflow: a 20-digit year
         return value
 
 
@@ -376,7 +376,11 @@ def _read_feed(data: bytes, origin: str, options: ReadOptions, fetcher: Fetcher,
     import feedparser
 
     headers = {"content-location": origin} if _is_url(origin) else {}
-    parsed = feedparser.parse(data, response_headers=headers)
+    try:
+        parsed = feedparser.parse(data, response_headers=headers)
+    except (ValueError, LookupError) as err:  # an XML declaration feedparser cannot decode
+        raise InputError(origin, f"not an RSS or Atom feed ({type(err).__name__}: {err}): "
+                                 "check that it is a feed in a known encoding") from None
     if not parsed.entries:
         if parsed.get("bozo"):
             raise InputError(origin, f"not an RSS or Atom feed ({parsed.get('bozo_exception')})")
