@@ -1,5 +1,5 @@
 """Stage 1b — clean an article: normalise Unicode and whitespace, drop boilerplate lines,
-split off the dateline.
+split off the dateline; check the limits and the language before anything is parsed.
 
 Boilerplate is what a page or wire adds around the story: "See also:", "READ ALSO",
 "VOIR ÉGALEMENT:", share/subscribe lines, lone bylines.  The dateline ("JAKARTA -",
@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .errors import InputError
+from .language import english_problem
 from .records import Article, CleanArticle, Paragraph
+from .settings import Settings
 
 _TRANSLATE = str.maketrans({
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
@@ -112,8 +115,57 @@ def join_wrapped_lines(text: str) -> list[str]:
     return paragraphs
 
 
-def clean(article: Article) -> CleanArticle:
-    """Turn a raw article into cleaned paragraphs (headline first, as index -1)."""
+_SENTENCE_END = re.compile(r"""[.!?]+["')\]]*(?=\s)""")
+_CUT = re.compile(r"""[.!?]["')\]]*\s""")
+
+
+def prepare(article: Article, settings: Settings) -> CleanArticle:
+    """The article cleaned, or InputError (saying what to do) when it is too long, has too
+    many sentences or is not in English.  The cheap checks come first: a huge text is
+    refused before any of it is split or normalised."""
+    where = article.origin or article.id
+    limit = settings.max_document_chars
+    if len(article.text) > limit:
+        raise InputError(where, f"article has {len(article.text):,} characters, more than "
+                                f"max_document_chars={limit:,}: split it or raise "
+                                "BLOCWATCH_MAX_DOCUMENT_CHARS")
+    sentences = count_sentences(article.text)
+    if sentences > settings.max_document_sentences:
+        raise InputError(where, f"article has about {sentences:,} sentences, more than "
+                                f"max_document_sentences={settings.max_document_sentences:,}:"
+                                " split it or raise BLOCWATCH_MAX_DOCUMENT_SENTENCES")
+    cleaned = clean(article, max_paragraph_chars=settings.max_paragraph_chars)
+    if settings.language_check:
+        body = "\n".join(p.text for p in cleaned.paragraphs)
+        problem = english_problem(body, min_words=settings.language_min_words,
+                                  min_english_share=settings.min_english_share)
+        if problem:
+            raise InputError(where, problem)
+    return cleaned
+
+
+def count_sentences(text: str) -> int:
+    """About how many sentences ``text`` has, without parsing it."""
+    return sum(1 for _ in _SENTENCE_END.finditer(text)) + 1
+
+
+def cut_paragraph(text: str, limit: int) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, each cut after the last sentence
+    end (else the last space) before the limit; short text is one piece."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        window = text[:limit]
+        ends = [m.end() for m in _CUT.finditer(window, limit // 2)]
+        cut = ends[-1] if ends else window.rfind(" ", limit // 2) + 1 or limit
+        pieces.append(text[:cut].strip())
+        text = text[cut:].lstrip()
+    pieces.append(text)
+    return [p for p in pieces if p]
+
+
+def clean(article: Article, *, max_paragraph_chars: int = 100_000) -> CleanArticle:
+    """Turn a raw article into cleaned paragraphs (headline first, as index -1).  Longer
+    paragraphs than ``max_paragraph_chars`` are cut (:func:`cut_paragraph`)."""
     paragraphs: list[Paragraph] = []
     dropped: list[str] = []
     if article.title and normalise(article.title).strip():
@@ -128,8 +180,9 @@ def clean(article: Article) -> CleanArticle:
             continue
         if index == 0 and dateline is None:
             dateline, line = split_dateline(line)
-        paragraphs.append(Paragraph(index, line))
-        index += 1
+        for piece in cut_paragraph(line, max(1000, max_paragraph_chars)):
+            paragraphs.append(Paragraph(index, piece))
+            index += 1
     return CleanArticle(id=article.id, paragraphs=tuple(paragraphs), date=article.date,
                         dateline=dateline, title=article.title, url=article.url,
                         source=article.source, dropped=tuple(dropped))

@@ -18,8 +18,7 @@ from spacy.tokens import Span, Token
 
 from . import kb as kb_module
 from .actors import ActorFinder, Mention
-from .clean import clean
-from .errors import InputError
+from .clean import prepare
 from .events import ArticleContext, EventCoder, SentenceInput
 from .lexicon import Lexicon, load_lexicon
 from .locate import Locator, load_gazetteer
@@ -75,12 +74,8 @@ class Coder:
 
     # -- internals -----------------------------------------------------------------
     def _clean(self, article: Article) -> CleanArticle:
-        if len(article.text) > self.settings.max_document_chars:
-            raise InputError(article.origin or article.id,
-                             f"article has {len(article.text):,} characters, more than "
-                             f"max_document_chars={self.settings.max_document_chars:,}: "
-                             "split it or raise BLOCWATCH_MAX_DOCUMENT_CHARS")
-        return clean(article)
+        """Cleaned, or InputError: too long, too many sentences, not English."""
+        return prepare(article, self.settings)
 
     def _code_parsed(self, art: CleanArticle, paragraph_docs: list) -> CodedArticle:  # type: ignore[type-arg]
         ctx = ArticleContext()

@@ -26,6 +26,24 @@ SETTINGS: tuple[Setting, ...] = (
             "Articles longer than this many characters are rejected with an error."),
     Setting("max_sentence_tokens", 150,
             "Sentences longer than this many tokens are not coded (run-on text, tables)."),
+    Setting("max_input_bytes", 20_000_000,
+            "A .txt or .html file (also decompressed from .gz), a JSONL line or a CSV row "
+            "larger than this many bytes is refused before it is decoded or parsed."),
+    Setting("max_document_sentences", 10_000,
+            "Articles with more sentences than this (counted from sentence-ending "
+            "punctuation, before parsing) are rejected with an error."),
+    Setting("max_paragraph_chars", 100_000,
+            "Longer paragraphs (one-line texts) are cut at the last sentence end before "
+            "this many characters; spaCy refuses texts over 1,000,000."),
+    Setting("language_check", True,
+            "Refuse articles that are not in English, naming their language."),
+    Setting("min_english_share", 0.2,
+            "An article whose English function words make up at least this share of its "
+            "words is English, whatever other words it holds."),
+    Setting("language_min_words", 20,
+            "Texts with fewer words are never refused as not English (too little evidence)."),
+    Setting("future_date_days", 1,
+            "A date more than this many days after today is refused as in the future."),
     Setting("coref_window", 3,
             "How many previous sentences anaphors ('it', 'the ministry') may reach back to."),
     Setting("knowledge_files", "",
@@ -60,6 +78,13 @@ class Settings:
     batch_size: int = 16
     max_document_chars: int = 2_000_000
     max_sentence_tokens: int = 150
+    max_input_bytes: int = 20_000_000
+    max_document_sentences: int = 10_000
+    max_paragraph_chars: int = 100_000
+    language_check: bool = True
+    min_english_share: float = 0.2
+    language_min_words: int = 20
+    future_date_days: int = 1
     coref_window: int = 3
     knowledge_files: str = ""
     locations: bool = True

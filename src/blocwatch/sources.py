@@ -1,6 +1,7 @@
 """Readers for whole corpora: directories and globs of ``.txt``/``.html``/``.jsonl``/``.csv``
-files (also inside ``.zip`` archives), RSS/Atom feeds by URL or file (article pages fetched
-politely and extracted with trafilatura) and WARC files such as CC-NEWS.
+files (also gzip-compressed, ``.csv.gz``, or inside ``.zip`` archives), RSS/Atom feeds by URL
+or file (article pages fetched politely and extracted with trafilatura) and WARC files such
+as CC-NEWS.
 
 Every reader yields :class:`~blocwatch.records.Article` or, for an input that cannot be read,
 :class:`~blocwatch.records.DocumentError`: one bad file, row, entry or page never stops the
@@ -14,11 +15,9 @@ others.  Plain text and HTML files go through :mod:`blocwatch.read`.
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import email.utils
 import glob
+import gzip
 import io
-import json
 import logging
 import re
 import time
@@ -26,13 +25,15 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from . import read
 from .errors import InputError, UsageError
+from .read import Limits
 from .records import Article, DocumentError
 from .settings import Settings
 
@@ -44,8 +45,10 @@ FIELDS = ("id", "text", "title", "date", "url", "source")
 CSV_SUFFIXES = (".csv",)
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
-FILE_SUFFIXES = (read.TEXT_SUFFIXES + read.HTML_SUFFIXES + read.JSONL_SUFFIXES + CSV_SUFFIXES
-                 + (".zip",) + FEED_SUFFIXES + WARC_SUFFIXES)
+RECORD_SUFFIXES = read.JSONL_SUFFIXES + CSV_SUFFIXES
+_PLAIN = read.TEXT_SUFFIXES + read.HTML_SUFFIXES + RECORD_SUFFIXES
+GZIP_SUFFIXES = tuple(f"{suffix}.gz" for suffix in _PLAIN)
+FILE_SUFFIXES = (_PLAIN + GZIP_SUFFIXES + (".zip",) + FEED_SUFFIXES + WARC_SUFFIXES)
 _GLOB = re.compile(r"[*?\[]")
 _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
 
@@ -86,6 +89,7 @@ class FieldMap:
 class ReadOptions:
     fields: FieldMap = field(default_factory=FieldMap)
     default_date: str | None = None
+    limits: Limits = field(default_factory=Limits.of)
 
 
 class Fetcher:
@@ -99,6 +103,7 @@ class Fetcher:
         self.retries = max(0, settings.fetch_retries)
         self.delay = max(0.0, settings.fetch_delay)
         self.user_agent = settings.user_agent
+        self.max_bytes = settings.max_input_bytes
         self.sleep = sleep
         self._last: dict[str, float] = {}  # host -> time of its last request
 
@@ -112,15 +117,26 @@ class Fetcher:
             try:
                 request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    return response.read(), response.headers.get("Content-Type", "")
+                    body = response.read(self.max_bytes + 1)
+                    content_type = response.headers.get("Content-Type", "")
             except urllib.error.HTTPError as err:
                 reason = f"HTTP {err.code} {err.reason}"
+                if 300 <= err.code < 400:
+                    reason = f"HTTP {err.code}: too many redirects, a redirect loop?"
                 if err.code != 429 and err.code < 500:
                     break
+                continue
             except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as err:
                 reason = str(getattr(err, "reason", err)) or type(err).__name__
             except ValueError as err:
                 raise InputError(url, f"not a URL that can be fetched ({err})") from None
+            else:
+                if len(body) > self.max_bytes:
+                    raise InputError(url, f"more than max_input_bytes={self.max_bytes:,} "
+                                          "bytes: not an article page (or raise "
+                                          "BLOCWATCH_MAX_INPUT_BYTES)")
+                return body, content_type
+        reason = " ".join(reason.split())  # one line, whatever the server said
         raise InputError(url, f"could not fetch ({reason}): check the address or try later")
 
     def _wait(self, url: str) -> None:
@@ -184,11 +200,11 @@ def count_documents(specs: Iterable[str], options: ReadOptions | None = None) ->
             if _is_url(spec):
                 return None
             for path in expand(spec):
-                n = _count_file(path.name, path.read_bytes())
+                n = _count_path(path, options.limits)
                 if n is None:
                     return None
                 total += n
-    except (InputError, OSError, zipfile.BadZipFile, csv.Error, UnicodeDecodeError):
+    except (InputError, OSError, zipfile.BadZipFile, csv.Error, UnicodeDecodeError, EOFError):
         return None
     return total
 
@@ -200,10 +216,15 @@ def _is_url(spec: str) -> bool:
 
 def _suffix(name: str) -> str:
     lower = name.lower()
-    for long in (".warc.gz", ".arc.gz"):
+    for long in WARC_SUFFIXES + GZIP_SUFFIXES:
         if lower.endswith(long):
             return long
     return Path(lower).suffix
+
+
+def _plain(suffix: str) -> str:
+    """``.csv`` of ``.csv`` and of ``.csv.gz``."""
+    return suffix.removesuffix(".gz") if suffix in GZIP_SUFFIXES else suffix
 
 
 def _supported(path: Path) -> bool:
@@ -213,16 +234,18 @@ def _supported(path: Path) -> bool:
 def _read_file(path: Path, options: ReadOptions, fetcher: Fetcher | None,
                seen: Callable[[str], bool] | None) -> Iterator[ReadResult]:
     suffix = _suffix(path.name)
-    if suffix in read.TEXT_SUFFIXES + read.HTML_SUFFIXES:
-        yield from read.read_path(path, default_date=options.default_date)
+    if _plain(suffix) in read.TEXT_SUFFIXES + read.HTML_SUFFIXES:
+        yield from read.read_path(path, default_date=options.default_date,
+                                  limits=options.limits)
+    elif _plain(suffix) in RECORD_SUFFIXES:
+        with read.open_binary(path) as stream:
+            yield from _read_records(_plain(suffix), stream, str(path), options)
     elif suffix in WARC_SUFFIXES:
         yield from _read_warc(path, options)
     elif suffix in FEED_SUFFIXES:
         yield from _read_feed(path.read_bytes(), str(path), options, fetcher or Fetcher(), seen)
     elif suffix == ".zip":
         yield from _read_zip(path, options)
-    elif suffix in read.JSONL_SUFFIXES + CSV_SUFFIXES:
-        yield from _read_records(path.name, path.read_bytes(), str(path), options)
     else:
         raise InputError(str(path), f"unsupported file type '{suffix or path.name}': give "
                                     ".txt, .html, .jsonl, .csv, .zip, feed or WARC files")
@@ -238,31 +261,45 @@ def _read_zip(path: Path, options: ReadOptions) -> Iterator[ReadResult]:
                    and not Path(m.filename).name.startswith(".")]
         for member in members:
             origin = f"{path}!{member.filename}"
-            suffix = _suffix(member.filename)
-            data = archive.read(member)
-            if suffix in read.JSONL_SUFFIXES + CSV_SUFFIXES:
-                yield from _read_records(member.filename, data, origin, options)
-            elif suffix in read.TEXT_SUFFIXES:
-                text = read.decode_text(data, origin)
-                title, body = read.split_headline(text)
-                yield Article(id=f"{path.name}!{member.filename}", text=body, title=title,
-                              date=options.default_date, origin=origin)
-            elif suffix in read.HTML_SUFFIXES:
-                yield _html_article(data, "", f"{path.name}!{member.filename}", origin,
-                                    options.default_date)
-            else:
-                yield DocumentError(origin, f"unsupported file type '{suffix}' in the zip: "
-                                            "give .txt, .html, .jsonl or .csv members")
+            try:
+                yield from _read_member(archive, member, path, origin, options)
+            except InputError as err:
+                yield DocumentError(err.origin, err.reason)
+            except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as err:
+                yield DocumentError(origin, f"cannot be read from the zip ({err}): check or "
+                                            "download the archive again")
 
 
-def _read_records(name: str, data: bytes, origin: str, options: ReadOptions
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path, origin: str,
+                 options: ReadOptions) -> Iterator[ReadResult]:
+    suffix = _suffix(member.filename)
+    if suffix in RECORD_SUFFIXES:
+        with archive.open(member) as stream:
+            yield from _read_records(suffix, stream, origin, options)
+        return
+    if suffix not in read.TEXT_SUFFIXES + read.HTML_SUFFIXES:
+        yield DocumentError(origin, f"unsupported file type '{suffix}' in the zip: "
+                                    "give .txt, .html, .jsonl or .csv members")
+        return
+    read.check_size(member.file_size, origin, options.limits)
+    data = archive.read(member)
+    doc_id = f"{path.name}!{member.filename}"
+    if suffix in read.HTML_SUFFIXES:
+        yield _html_article(data, "", doc_id, origin, options.default_date, options.limits)
+        return
+    text = read.check_length(read.decode_text(data, origin), origin, options.limits)
+    title, body = read.split_headline(text)
+    yield Article(id=doc_id, text=body, title=title, date=options.default_date, origin=origin)
+
+
+def _read_records(suffix: str, stream: IO[bytes], origin: str, options: ReadOptions
                   ) -> Iterator[ReadResult]:
-    """JSONL lines or CSV rows, each mapped with ``options.fields`` into an Article."""
-    text = read.decode_text(data, origin)
-    if _suffix(name) in CSV_SUFFIXES:
-        rows = _csv_rows(text, origin, options.fields)
+    """JSONL lines or CSV rows of a binary stream, read as they come, each mapped with
+    ``options.fields`` into an Article; one bad line or row is one DocumentError."""
+    if suffix in CSV_SUFFIXES:
+        rows = _csv_rows(stream, origin, options)
     else:
-        rows = _jsonl_rows(text, origin)
+        rows = read.jsonl_records(stream, origin, options.limits)
     for where, record in rows:
         if isinstance(record, DocumentError):
             yield record
@@ -273,11 +310,46 @@ def _read_records(name: str, data: bytes, origin: str, options: ReadOptions
             yield DocumentError(err.origin, err.reason)
 
 
-def _csv_rows(text: str, origin: str, fields: FieldMap
+def _csv_rows(stream: IO[bytes], origin: str, options: ReadOptions
               ) -> Iterator[tuple[str, dict[str, Any] | DocumentError]]:
-    csv.field_size_limit(2**31 - 1)  # article bodies exceed csv's 128 KiB default
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = reader.fieldnames or []
+    """Rows of a CSV file; a row that is too long, not UTF-8 or has the wrong number of
+    fields is a DocumentError naming its line, and reading goes on with the next row."""
+    peek = getattr(stream, "peek", None)
+    if peek is not None and read.is_binary(peek(4096)[:4096]):
+        raise InputError(origin, "binary file, not text: give a UTF-8 CSV file")
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape",
+                            newline="")
+    csv.field_size_limit(max(131072, options.limits.max_input_bytes))
+    reader = csv.DictReader(text, restkey=_EXTRA)
+    try:
+        columns = reader.fieldnames or []
+    except (csv.Error, *_STREAM_ERRORS) as err:
+        raise InputError(origin, f"bad CSV header ({err})") from None
+    if not columns:
+        raise InputError(origin, "empty: the file holds no article text")
+    _check_columns(columns, origin, options.fields)
+    while True:
+        line = reader.line_num + 1
+        where = f"{origin}:{line}"
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            yield where, DocumentError(where, f"bad CSV ({err}): fix or remove the row")
+            continue
+        except _STREAM_ERRORS as err:
+            yield origin, DocumentError(origin, f"{read.gzip_problem(err)}; the rows before "
+                                                f"line {line:,} were read")
+            return
+        yield where, _csv_problem(row, len(columns), where) or row
+
+
+_EXTRA = "\x00extra"
+_STREAM_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
+
+
+def _check_columns(columns: list[str], origin: str, fields: FieldMap) -> None:
     missing = [f"{name}={fields.column(name)}" for name, _ in fields.pairs
                if fields.column(name) not in columns]
     if fields.column("text") not in columns:
@@ -286,34 +358,30 @@ def _csv_rows(text: str, origin: str, fields: FieldMap
         raise InputError(origin, f"no column for {', '.join(sorted(set(missing)))} (columns: "
                                  f"{', '.join(repr(c) for c in columns)}): map the fields with "
                                  "--field text=COLUMN")
-    while True:
-        line = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as err:
-            yield f"{origin}:{line}", DocumentError(f"{origin}:{line}", f"bad CSV ({err})")
-            return
-        yield f"{origin}:{line}", row
 
 
-def _jsonl_rows(text: str, origin: str
-                ) -> Iterator[tuple[str, dict[str, Any] | DocumentError]]:
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{origin}:{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield where, DocumentError(where, f"not valid JSON ({err.msg} at column "
-                                              f"{err.colno}): fix or remove the line")
-            continue
-        if not isinstance(record, dict):
-            yield where, DocumentError(where, "each line must be a JSON object with 'text'")
-            continue
-        yield where, record
+def _csv_problem(row: dict[str, Any], width: int, where: str) -> DocumentError | None:
+    """A row with more or fewer fields than the header, or with bytes that are not UTF-8."""
+    extra = row.get(_EXTRA)
+    filled = sum(1 for k, v in row.items() if k != _EXTRA and v is not None)
+    if extra or filled < width:
+        count = filled + len(extra or ())
+        return DocumentError(where, f"row has {count} fields, the header {width}: quote "
+                                    "fields that hold commas or quotes (\"a, b\"), or fix the "
+                                    "row")
+    for value in row.values():
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raw = value.encode("utf-8", "surrogateescape")
+            bad = _SURROGATE.search(value).group()  # type: ignore[union-attr]
+            byte = bad.encode("utf-8", "surrogateescape")[0]
+            column = raw.find(bytes([byte])) + 1
+            return DocumentError(where, f"not valid UTF-8 (byte 0x{byte:02x} at column "
+                                        f"{column} of a field; another encoding such as "
+                                        "Latin-1?): re-save the file as UTF-8")
+    return None
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def _record_article(record: dict[str, Any], where: str, options: ReadOptions) -> Article:
@@ -323,23 +391,13 @@ def _record_article(record: dict[str, Any], where: str, options: ReadOptions) ->
                                 "by --field): give the article body there")
     if mapped["id"] is None:
         mapped.pop("id")
-    if isinstance(mapped.get("date"), str):
-        mapped["date"] = normal_date(mapped["date"])
-    return read._article_from_record(mapped, where, options.default_date)
+    return read._article_from_record(mapped, where, options.default_date, options.limits)
 
 
 def normal_date(value: str) -> str:
     """``YYYY-MM-DD`` of an ISO date/time or an RFC 2822 date; the value itself if neither
     (the record is then refused with a message)."""
-    value = value.strip()
-    try:
-        return dt.date.fromisoformat(value[:10]).isoformat()
-    except ValueError:
-        pass
-    try:
-        return email.utils.parsedate_to_datetime(value).date().isoformat()
-    except (TypeError, ValueError, IndexError, OverflowError):  # Overflow: a 20-digit year
-        return value
+    return read.normal_date(value) or value.strip()
 
 
 # -- HTML, feeds, WARC ---------------------------------------------------------------------
@@ -363,9 +421,10 @@ def decode_html(data: bytes, content_type: str = "") -> bytes:
 
 
 def _html_article(data: bytes, content_type: str, doc_id: str, origin: str,
-                  default_date: str | None) -> ReadResult:
+                  default_date: str | None, limits: Limits | None = None) -> ReadResult:
     try:
-        article = read._from_html(decode_html(data, content_type), doc_id, origin, None)
+        article = read._from_html(decode_html(data, content_type), doc_id, origin, None,
+                                  limits)
     except InputError as err:
         return DocumentError(err.origin, err.reason)
     return replace(article, date=article.date or default_date)
@@ -376,11 +435,7 @@ def _read_feed(data: bytes, origin: str, options: ReadOptions, fetcher: Fetcher,
     import feedparser
 
     headers = {"content-location": origin} if _is_url(origin) else {}
-    try:
-        parsed = feedparser.parse(data, response_headers=headers)
-    except (ValueError, LookupError) as err:  # an XML declaration feedparser cannot decode
-        raise InputError(origin, f"not an RSS or Atom feed ({type(err).__name__}: {err}): "
-                                 "check that it is a feed in a known encoding") from None
+    parsed = feedparser.parse(data, response_headers=headers)
     if not parsed.entries:
         if parsed.get("bozo"):
             raise InputError(origin, f"not an RSS or Atom feed ({parsed.get('bozo_exception')})")
@@ -396,40 +451,66 @@ def _read_feed(data: bytes, origin: str, options: ReadOptions, fetcher: Fetcher,
             log.debug("%s: already stored, not fetched", link)
             continue
         try:
+            date = _entry_date(entry, link, options.limits)
             page, content_type = fetcher.get(link)
         except InputError as err:
             yield DocumentError(err.origin, err.reason)
             continue
-        item = _html_article(page, content_type, link, link, None)
+        item = _html_article(page, content_type, link, link, None, options.limits)
         if isinstance(item, Article):
             item = replace(item, url=link, title=entry.get("title") or item.title,
-                           date=_entry_date(entry) or item.date or options.default_date,
+                           date=date or item.date or options.default_date,
                            source=feed_title or item.source)
         yield item
 
 
-def _entry_date(entry: Any) -> str | None:
+def _entry_date(entry: Any, link: str, limits: Limits) -> str | None:
+    """The entry's date; InputError when it is in the future (checked before the page is
+    fetched)."""
     for name in ("published_parsed", "updated_parsed"):
         value = entry.get(name)
         if value:
-            return f"{value.tm_year:04d}-{value.tm_mon:02d}-{value.tm_mday:02d}"
+            date = f"{value.tm_year:04d}-{value.tm_mon:02d}-{value.tm_mday:02d}"
+            return read.parse_date(date, link, limits, field="the feed entry's date")
     return None
 
 
 def _read_warc(path: Path, options: ReadOptions) -> Iterator[ReadResult]:
+    """Articles of a WARC file's HTML responses.  A truncated or corrupt file keeps the
+    articles of its complete records and ends with an error saying where it broke."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    complete = 0
     with path.open("rb") as stream:
+        records = ArchiveIterator(stream)
         try:
-            for record in ArchiveIterator(stream):
+            for record in records:
+                if record.rec_type is None:
+                    raise EOFError("a record without a header")
                 if record.format != "warc" and _suffix(path.name).startswith(".warc"):
                     raise ArchiveLoadFailed(f"a {record.format!r} record, not a WARC record")
                 item = _warc_article(record, path, options)
+                while record.raw_stream.read(1 << 20):
+                    pass
+                if getattr(record.raw_stream, "limit", 0) > 0:
+                    raise EOFError("the last record ends early")
+                complete += 1
                 if item is not None:
                     yield item
         except ArchiveLoadFailed as err:
-            raise InputError(str(path), f"not a readable WARC file ({err}): check it") from None
+            if not complete:
+                raise InputError(str(path), f"not a readable WARC file ({err}): check it"
+                                 ) from None
+            yield _warc_broken(path, complete, err)
+        except (EOFError, AttributeError, ValueError, OSError, zlib.error) as err:
+            yield _warc_broken(path, complete, err)
+
+
+def _warc_broken(path: Path, complete: int, err: BaseException) -> DocumentError:
+    return DocumentError(str(path), f"truncated or corrupt WARC file after {complete:,} "
+                                    f"complete records ({type(err).__name__}: {err}); their "
+                                    "articles were read: download the file again for the rest")
 
 
 def _warc_article(record: Any, path: Path, options: ReadOptions) -> ReadResult | None:
@@ -442,31 +523,46 @@ def _warc_article(record: Any, path: Path, options: ReadOptions) -> ReadResult |
         return None
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
     origin = f"{path}:{uri}"
-    item = _html_article(record.content_stream().read(), content_type, uri, origin, None)
+    limit = options.limits.max_input_bytes
+    page = record.content_stream().read(limit + 1)
+    if len(page) > limit:
+        return DocumentError(origin, f"page of more than max_input_bytes={limit:,} bytes: "
+                                     "not an article (or raise BLOCWATCH_MAX_INPUT_BYTES)")
+    item = _html_article(page, content_type, uri, origin, None, options.limits)
     if isinstance(item, Article):
-        crawled = normal_date(record.rec_headers.get_header("WARC-Date") or "")
-        if not read._DATE.match(crawled):
-            crawled = ""
+        crawled = read.normal_date(record.rec_headers.get_header("WARC-Date") or "") or ""
         item = replace(item, url=uri, date=item.date or crawled or options.default_date)
     return item
 
 
-def _count_file(name: str, data: bytes) -> int | None:
-    suffix = _suffix(name)
-    if suffix in read.TEXT_SUFFIXES + read.HTML_SUFFIXES:
+def _count_path(path: Path, limits: Limits) -> int | None:
+    """How many articles a file holds, read as a stream; None when that is not cheap."""
+    suffix = _suffix(path.name)
+    if _plain(suffix) in read.TEXT_SUFFIXES + read.HTML_SUFFIXES:
         return 1
-    if suffix in read.JSONL_SUFFIXES:
-        return sum(1 for line in data.splitlines() if line.strip())
-    if suffix in CSV_SUFFIXES:
-        csv.field_size_limit(2**31 - 1)
-        return sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))) - 1
+    if suffix in RECORD_SUFFIXES:
+        with path.open("rb") as stream:
+            return _count_stream(suffix, stream, limits)
     if suffix == ".zip":
         total = 0
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(path) as archive:
             for member in archive.infolist():
                 if member.is_dir() or Path(member.filename).name.startswith("."):
                     continue
-                n = _count_file(member.filename, archive.read(member))
-                total += n if n is not None else 1
+                inner = _suffix(member.filename)
+                if inner in RECORD_SUFFIXES:
+                    with archive.open(member) as stream:
+                        total += _count_stream(inner, stream, limits)
+                else:
+                    total += 1
         return total
     return None
+
+
+def _count_stream(suffix: str, stream: IO[bytes], limits: Limits) -> int:
+    if suffix in read.JSONL_SUFFIXES:
+        return sum(1 for line in read.bounded_lines(stream, limits.max_input_bytes)
+                   if isinstance(line, int) or line.strip())
+    csv.field_size_limit(max(131072, limits.max_input_bytes))
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    return max(0, sum(1 for _ in csv.reader(text)) - 1)
