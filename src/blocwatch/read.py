@@ -222,7 +222,8 @@ def _from_html(data: bytes, doc_id: str, origin: str, default_date: str | None,
     html = decode_text(data, origin)
     extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                             include_tables=False)
-    doc = extracted.as_dict() if hasattr(extracted, "as_dict") else extracted
+    as_dict = getattr(extracted, "as_dict", None)
+    doc = as_dict() if as_dict is not None else extracted
     body = (doc or {}).get("text") if isinstance(doc, dict) else None
     if not body or not str(body).strip():
         raise InputError(origin, "no article body found in the HTML page")

@@ -26,7 +26,7 @@ import urllib.parse
 import urllib.request
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
@@ -349,7 +349,7 @@ _EXTRA = "\x00extra"
 _STREAM_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
 
 
-def _check_columns(columns: list[str], origin: str, fields: FieldMap) -> None:
+def _check_columns(columns: Sequence[str], origin: str, fields: FieldMap) -> None:
     missing = [f"{name}={fields.column(name)}" for name, _ in fields.pairs
                if fields.column(name) not in columns]
     if fields.column("text") not in columns:
