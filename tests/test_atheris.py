@@ -70,7 +70,8 @@ def test_harness_finds_no_crash(fuzz_runs: dict[str, dict], name: str,  # type: 
     assert not o["crashes"] and o["exit_code"] == 0, (
         f"{name}: crash inputs {o['crashes']}: add them to REGRESSIONS and fix the "
         f"reader\n{crash}")
-    assert o["runs"] >= 50, f"{name}: only {o['runs']} executions\n{log[-2000:]}"
+    # it really fuzzed (a busy machine runs the slow readers, trafilatura, a few per second)
+    assert o["runs"] >= 10, f"{name}: only {o['runs']} executions\n{log[-2000:]}"
 
 
 @pytest.mark.parametrize(("name", "data"), REGRESSIONS)
