@@ -25,7 +25,8 @@ SECONDS = int(os.environ.get("BLOCWATCH_FUZZ_SECONDS", "5"))
 
 # Inputs on which a harness once found a crash (now each a clear error or a skipped line).
 REGRESSIONS = [
-    # str.isdigit() took "²" for a digit and int() failed on it
+    # str.isdigit() took "²" for a digit and int() failed on it (and Arabic-Indic digits,
+    # which int() reads, passed as a date)
     ("actors", b"X [ABC 202\xc2\xb20101]\n"),
     ("actors", b"X [ABC < \xd9\xa3\xd9\xa3\xd9\xa3\xd9\xa3\xd9\xa3\xd9\xa3]\n"),
     # a line of only a [code] inside a verb block: a verb form without a verb
