@@ -435,7 +435,11 @@ def _read_feed(data: bytes, origin: str, options: ReadOptions, fetcher: Fetcher,
     import feedparser
 
     headers = {"content-location": origin} if _is_url(origin) else {}
-    parsed = feedparser.parse(data, response_headers=headers)
+    try:
+        parsed = feedparser.parse(data, response_headers=headers)
+    except (ValueError, LookupError) as err:  # an XML declaration feedparser cannot decode
+        raise InputError(origin, f"not an RSS or Atom feed ({type(err).__name__}: {err}): "
+                                 "check that it is a feed in a known encoding") from None
     if not parsed.entries:
         if parsed.get("bozo"):
             raise InputError(origin, f"not an RSS or Atom feed ({parsed.get('bozo_exception')})")
