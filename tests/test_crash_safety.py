@@ -32,7 +32,7 @@ from sqlalchemy.engine import make_url
 from blocwatch.ingest import ingest
 from blocwatch.settings import Settings
 from blocwatch.sources import read_sources
-from blocwatch.store import Store, normalise_url
+from blocwatch.store import Store, advice, normalise_url
 from ingestkit import (
     Launcher,
     StubCoder,
@@ -53,7 +53,7 @@ DEADLINE = 300.0  # seconds to wait for anything: generous, a loaded machine is 
 
 @pytest.fixture(scope="module")
 def launcher() -> Iterator[Launcher]:
-    started = Launcher(delay=0.01)
+    started = Launcher(delay=0.04)
     yield started
     started.close()
 
@@ -342,6 +342,39 @@ def test_a_full_disk_fails_clearly_and_a_later_run_completes(
             assert snapshot(store) == clean
         assert integrity(db) == "ok"
     print(f"\ndisk full ({how}): {message}")
+
+
+# What the drivers say (SQLite, psycopg) and what the user is told to do.
+ADVICE = [
+    ("database is locked", "another program is writing to it (waited 5 s)"),
+    ("database table is locked", "another program is writing to it"),
+    ("attempt to write a readonly database", "make /data/ev.db, its -wal and -shm files"),
+    ("unable to open database file", "check that the folder of /data/ev.db exists"),
+    ("database or disk is full", "free some space"),
+    ("disk I/O error", "free some space"),
+    ('could not extend file "base/16384/16385": No space left on device', "free some space"),
+    ("file is not a database", "not a blocwatch database or it is damaged"),
+    ("database disk image is malformed", "not a blocwatch database or it is damaged"),
+    ('connection failed: connection to server at "10.0.0.1", port 5432 failed: Connection '
+     "refused", "is the PostgreSQL server running"),
+    ('connection failed: connection to server at "10.0.0.1", port 5432 failed: timeout '
+     "expired", "is the PostgreSQL server running"),
+    ('connection failed: ... failed: FATAL:  database "ev" does not exist', "createdb"),
+    ('connection failed: ... failed: FATAL:  password authentication failed for user "bw"',
+     "check the user name and password"),
+    ('connection failed: ... failed: FATAL:  role "bw" does not exist',
+     "check the user name and password"),
+    ("consuming input failed: server closed the connection unexpectedly",
+     "the database server went away"),
+    ("terminating connection due to administrator command", "the database server went away"),
+    ("the connection is closed", "the database server went away"),
+    ("something nobody expected", "check --db"),
+]
+
+
+@pytest.mark.parametrize(("reason", "phrase"), ADVICE, ids=[a[0][:40] for a in ADVICE])
+def test_every_database_error_says_what_to_do(reason: str, phrase: str) -> None:
+    assert phrase in advice(reason, 5.0, "/data/ev.db")
 
 
 # -- PostgreSQL: unreachable, or gone mid-run ---------------------------------------------------
