@@ -1,6 +1,7 @@
 """Helpers of the crash-safety and concurrency tests: a fast deterministic stand-in coder,
-a corpus of Guardian articles with duplicates and bad lines, ``blocwatch ingest`` as a
-subprocess (with the real coder, or the stand-in), and a snapshot of every row of a store.
+a corpus of Guardian articles with duplicates and bad lines, a launcher of ``blocwatch
+ingest`` processes (with the stand-in or the real coder), and a snapshot of every row of a
+store.
 
 The stand-in coder finds country names in each sentence and turns every pair into an event
 (and every quoted sentence into a quote): cheap, so that a test can kill many ingests, and
@@ -17,7 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,39 +134,16 @@ def write_corpus(shared: Path, path: Path, articles: int, *, extras: bool = True
     return len(rows)
 
 
-# -- blocwatch ingest as a subprocess -----------------------------------------------------------
-_STUB_MAIN = """
-import sys
-sys.path.insert(0, {tests!r})
-import blocwatch.ingest
-from ingestkit import StubCoder
-blocwatch.ingest._default_coder = lambda settings: StubCoder({delay!r})
-from blocwatch.cli import app
-app(sys.argv[1:], prog_name="blocwatch")
-"""
-
-
-def ingest_command(corpus: Path, url: str, *, stub_delay: float | None = None,
-                   extra: Sequence[str] = ()) -> list[str]:
-    """``blocwatch ingest CORPUS --db URL --workers 1 --quiet``; with ``stub_delay``, with
-    the stand-in coder (``delay`` seconds per article) instead of the real one."""
-    args = ["ingest", str(corpus), "--db", url, "--workers", "1", "--quiet", *extra]
-    if stub_delay is None:
-        return [sys.executable, "-c", "from blocwatch.cli import app; app()", *args]
-    return [sys.executable, "-c", _STUB_MAIN.format(tests=str(TESTS), delay=stub_delay), *args]
+# -- blocwatch ingest as a process --------------------------------------------------------------
+def ingest_args(corpus: Path, url: str) -> list[str]:
+    return ["ingest", str(corpus), "--db", url, "--workers", "1", "--quiet"]
 
 
 def ingest_env(batch_size: int = 2, **settings: Any) -> dict[str, str]:
-    env = {**os.environ, "BLOCWATCH_INGEST_BATCH_SIZE": str(batch_size)}
+    """``BLOCWATCH_*`` variables of a run: ``ingest_batch_size`` and ``settings``."""
+    env = {"BLOCWATCH_INGEST_BATCH_SIZE": str(batch_size)}
     env.update({f"BLOCWATCH_{k.upper()}": str(v) for k, v in settings.items()})
     return env
-
-
-def run_ingest(corpus: Path, url: str, *, stub_delay: float | None = 0.0, timeout: float = 300,
-               env: dict[str, str] | None = None, **popen: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(ingest_command(corpus, url, stub_delay=stub_delay),
-                          env=env or ingest_env(), capture_output=True, text=True,
-                          timeout=timeout, **popen)
 
 
 class Launcher:
@@ -189,10 +167,9 @@ class Launcher:
         ``settings`` as ``BLOCWATCH_*`` variables; ``delay``: the stand-in coder's;
         ``max_file_size``: no file may grow beyond it (RLIMIT_FSIZE, SIGXFSZ ignored, as a
         full disk); ``read_only_root``: without root's power to write read-only files."""
-        env = {k: v for k, v in ingest_env(**settings).items() if k.startswith("BLOCWATCH_")}
-        args = ingest_command(corpus, url, stub_delay=0.0)[3:]
-        return int(self._ask({"args": args, "env": env, "log": str(log), "delay": delay,
-                              "fsize": max_file_size, "nodac": read_only_root})["pid"])
+        return int(self._ask({"args": ingest_args(corpus, url), "env": ingest_env(**settings),
+                              "log": str(log), "delay": delay, "fsize": max_file_size,
+                              "nodac": read_only_root})["pid"])
 
     def wait(self, pid: int) -> int:
         return int(self._ask({"wait": pid})["status"])
