@@ -131,8 +131,11 @@ def test_other_languages_are_named(language: str, text: str) -> None:
     "中国外交部星期二宣布谈判已经暂停。",
     "North Korea accused the United States.",
     "",
-], ids=["French", "Russian", "Chinese", "English", "empty"])
-def test_short_texts_are_never_refused(text: str) -> None:
+    "中" * 300,
+    "ж ж ж " * 40,
+], ids=["French", "Russian", "Chinese", "English", "empty", "one Han character",
+        "one Cyrillic letter"])
+def test_short_texts_and_garbage_are_never_refused(text: str) -> None:
     assert english_problem(text, **LIMITS) is None
 
 

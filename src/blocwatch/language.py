@@ -28,7 +28,10 @@ log.addHandler(logging.NullHandler())
 SAMPLE_CHARS = 20_000
 # Another language's function words must make up this share of the words (real text in a
 # language: 30-50%; English financial tables and lists of names: under 10% of anything).
-MIN_OTHER_SHARE = 0.15  # enough to decide; long articles are not read to the end
+MIN_OTHER_SHARE = 0.15
+# A text in another writing system uses at least this many different letters (one character
+# repeated, or a handful of symbols, is no language).
+MIN_DISTINCT_LETTERS = 12  # enough to decide; long articles are not read to the end
 # Words of two letters or more: one-letter words ("a", "i", "v", "z") are function words
 # in many languages and letters in tables ("752A", "Q1"), so they tell too little.
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -121,6 +124,7 @@ class LanguageGuess:
     share: float       # share of the words (of the letters, for a script) that point to it
     english_share: float
     words: int
+    distinct: int = 0  # different letters of that script: text has many, garbage few
 
 
 def _script(ch: str) -> str | None:
@@ -161,8 +165,8 @@ def detect(text: str) -> LanguageGuess:
     if script not in ("Latin", "other"):
         own = "".join(ch for ch in letters if _script(ch) == script or script == "Han")
         name = _script_language(script, own)
-        return LanguageGuess("", name, script, n / total, english, _count_words(sample, n,
-                                                                               script))
+        return LanguageGuess("", name, script, n / total, english,
+                             _count_words(sample, n, script), len(set(own)))
     shares = {code: sum(w in wordset for w in words) / max(1, len(words))
               for code, wordset in _WORDSETS.items()}
     best = max(shares, key=lambda code: (shares[code], code == "en"))
@@ -184,7 +188,7 @@ def english_problem(text: str, *, min_words: int, min_english_share: float) -> s
     if guess.words < min_words or guess.code == "en":
         return None
     if guess.script != "Latin":
-        if guess.share < 0.6:
+        if guess.share < 0.6 or guess.distinct < MIN_DISTINCT_LETTERS:
             return None
     elif (guess.english_share >= min_english_share
           or guess.share < max(MIN_OTHER_SHARE, 2 * guess.english_share)):
