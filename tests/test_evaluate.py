@@ -43,7 +43,8 @@ class FakeCoder:
         self.answers = answers
         self.quotes = quotes or {}
 
-    def code_articles(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
+    def code_articles(self, articles: Iterable[Article], *,
+                      every_sentence: bool = False) -> Iterator[CodedArticle]:
         for a in articles:
             clean = CleanArticle(a.id, (), a.date, None)
             yield CodedArticle(clean, tuple(self.answers.get(a.text, [])),

@@ -27,10 +27,10 @@ from .records import ActorRef
 
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout",
                             "within", "around", "along", "off", "beyond", "into"})
-_DEFINITE = frozenset({"the", "its", "their", "his", "her", "our", "this", "that"})
+DEFINITE = frozenset({"the", "its", "their", "his", "her", "our", "this", "that"})
 # Sectors a bare group keeps even when no country is found ("rebels said ...").
-_STANDALONE_SECTORS = frozenset({"REB", "INS", "OPP", "CVL", "REF", "UAF", "SEP", "CRM"})
-_KOREAS = {"north": "PRK", "south": "KOR"}
+STANDALONE_SECTORS = frozenset({"REB", "INS", "OPP", "CVL", "REF", "UAF", "SEP", "CRM"})
+KOREAS = {"north": "PRK", "south": "KOR"}
 # Capitalised words that may stand before a country name without making a new name.
 _NAME_MODIFIERS_OK = frozenset({"communist", "mainland", "soviet", "islamic", "federal",
                                 "imperial", "democratic", "neighbouring", "neighboring",
@@ -84,6 +84,10 @@ class ActorFinder:
         mentions = _mark(sent, _combine(sent, names, agents))
         return _mark(sent, self._contextual(sent, mentions, context))
 
+    def names(self, sent: Span, date: str | None) -> list[Mention]:
+        """Knowledge-base names of a sentence, parsed or not (rule 1 alone)."""
+        return self._names(sent, date)
+
     # -- rule 1: names -------------------------------------------------------------
     def _names(self, sent: Span, date: str | None) -> list[Mention]:
         doc, out, i = sent.doc, [], sent.start
@@ -98,7 +102,7 @@ class ActorFinder:
                 if not candidates:
                     continue
                 tokens = doc[i:i + n]
-                entries = [e for e in candidates if _case_ok(e, tokens)]
+                entries = [e for e in candidates if case_ok(e, [t.text for t in tokens])]
                 if entries:
                     found = _resolve(entries, date, i, i + n)
                     break
@@ -119,7 +123,9 @@ class ActorFinder:
         prev: Token = doc[found.start - 1]  # type: ignore[index]
         if before and before[-1].end == found.start:
             return False
-        if prev.pos_ not in ("PROPN", "ADJ") or not prev.text[:1].isupper() or prev.is_upper:
+        # an unparsed sentence (no part of speech) is read from capitalisation alone
+        if prev.pos_ not in ("PROPN", "ADJ", "") or not prev.text[:1].isupper() \
+                or prev.is_upper:
             return False
         if prev.lower_ in _NAME_MODIFIERS_OK or self.kb.agent([prev.text]) is not None:
             return False
@@ -158,11 +164,11 @@ class ActorFinder:
             m.country for m in mentions if m.country}
         for tok in sent:
             word = tok.text.lower()
-            if (word in _KOREAS and tok.i not in taken and tok.text[0].isupper()
+            if (word in KOREAS and tok.i not in taken and tok.text[0].isupper()
                     and tok.i > sent.start and doc[tok.i - 1].lower_ == "the"
                     and seen & {"PRK", "KOR"}
                     and (tok.i + 1 >= sent.end or doc[tok.i + 1].pos_ != "PROPN")):
-                extra.append(Mention(tok.i - 1, tok.i + 1, _KOREAS[word], None, None, None,
+                extra.append(Mention(tok.i - 1, tok.i + 1, KOREAS[word], None, None, None,
                                      "context"))
         result: list[Mention] = []
         for m in sorted([*mentions, *extra], key=lambda m: m.start):
@@ -172,7 +178,7 @@ class ActorFinder:
             resolved = _nearest_country(m, [*context, *result])
             if resolved is not None:
                 result.append(replace(m, country=resolved, agent_only=False))
-            elif m.sector in _STANDALONE_SECTORS:
+            elif m.sector in STANDALONE_SECTORS:
                 result.append(replace(m, agent_only=False))
         return result
 
@@ -184,13 +190,14 @@ def _mark(sent: Span, mentions: list[Mention]) -> list[Mention]:
             for m in mentions]
 
 
-def _case_ok(entry: ActorEntry, tokens: Span) -> bool:
+def case_ok(entry: ActorEntry, texts: Sequence[str]) -> bool:
+    """Whether the name's tokens (their texts) are written as the entry requires."""
     if entry.case_sensitive:
-        text = "".join(t.text for t in tokens)
+        text = "".join(texts)
         name = entry.name.replace(" ", "")
         # "Nato", "Isis", "Opec": the house style of some papers for long acronyms
         return text == name or (len(name) >= 4 and name.isalpha() and text == name.title())
-    first = tokens[0].text
+    first = texts[0]
     return first[:1].isupper() or first[:1].isdigit()
 
 
@@ -231,17 +238,17 @@ def _combine(sent: Span, names: list[Mention],
             continue
         if owner is None or owner.igo_code:
             det = doc[a_start - 1].lower_ if a_start > sent.start else ""
-            start = a_start - 1 if det in _DEFINITE else a_start
+            start = a_start - 1 if det in DEFINITE else a_start
             agent_only = Mention(start, a_end, None, sector, None, None, "agent",
                                  agent_only=True)
-            if det in _DEFINITE or sector in _STANDALONE_SECTORS:
+            if det in DEFINITE or sector in STANDALONE_SECTORS:
                 out.append(agent_only)
             continue
         used.add(owner.start)
         owner_sector = owner.sector if owner.kind == "institution" else sector
         start = _extend_left(doc, names, owner, sent.start)
         if a_start < owner.start and a_start > sent.start \
-                and doc[a_start - 1].lower_ in _DEFINITE:  # "the foreign minister of Japan"
+                and doc[a_start - 1].lower_ in DEFINITE:  # "the foreign minister of Japan"
             start = a_start - 1
         out.append(Mention(min(start, a_start), max(owner.end, a_end), owner.country,
                            owner_sector, None, None, "agent"))

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from . import kb as kb_module
 from .actors import ActorFinder, Mention
@@ -24,6 +24,7 @@ from .lexicon import Lexicon, load_lexicon
 from .locate import Locator, load_gazetteer
 from .modality import indirect_speech, open_quote, quote_spans, quote_speech_verb
 from .parse import load_model, parse
+from .prefilter import Selector, SentencePlan, parse_docs
 from .records import Article, CleanArticle, CodedArticle, Event, Quote, Speaker
 from .settings import Settings
 from .userkb import UserKnowledge, load_user_knowledge
@@ -48,6 +49,9 @@ class Coder:
         self.lexicon = lexicon or load_lexicon(extra=user.verbs if user else ())
         self.actors = ActorFinder(self.kb)
         self.events = EventCoder(self.lexicon)
+        self.selector = Selector(self.nlp, self.kb, self.lexicon, self.actors,
+                                 enabled=self.settings.prefilter,
+                                 max_tokens=self.settings.max_sentence_tokens)
         self.locator: Locator | None = None
         if self.settings.locations:
             self.locator = Locator(load_gazetteer())
@@ -59,44 +63,46 @@ class Coder:
         coded = self.code_article(Article(id=doc_id, text=text, title=title, date=date))
         return list(coded.events)
 
-    def code_article(self, article: Article) -> CodedArticle:
-        return next(iter(self.code_articles([article])))
+    def code_article(self, article: Article, *, every_sentence: bool = False) -> CodedArticle:
+        return next(iter(self.code_articles([article], every_sentence=every_sentence)))
 
-    def code_articles(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
-        """Code articles in order, parsing their paragraphs in batches."""
+    def code_articles(self, articles: Iterable[Article], *,
+                      every_sentence: bool = False) -> Iterator[CodedArticle]:
+        """Code articles in order: split them into sentences, parse (in batches) the
+        sentences that can hold an event, code them with the context of the others.
+        ``every_sentence`` parses them all (same events; indirect quotes everywhere), as
+        does the setting ``prefilter=False``."""
         for batch in chunks(articles, max(1, self.settings.batch_size)):
-            cleaned = [self._clean(a) for a in batch]
-            texts = [p.text for c in cleaned for p in c.paragraphs]
-            docs = iter(parse(self.nlp, texts, self.settings.batch_size))
-            for art in cleaned:
-                paragraph_docs = [(p.index, next(docs)) for p in art.paragraphs]
-                yield self._code_parsed(art, paragraph_docs)
+            planned = [(art, self.selector.plan(art, every_sentence=every_sentence))
+                       for art in map(self._clean, batch)]
+            docs = iter(parse(self.nlp, (d for _, plans in planned for d in parse_docs(plans)),
+                              self.settings.parse_batch_size))
+            for art, plans in planned:
+                yield self._code_planned(art, plans, docs)
 
     # -- internals -----------------------------------------------------------------
     def _clean(self, article: Article) -> CleanArticle:
         """Cleaned, or InputError: too long, too many sentences, not English."""
         return prepare(article, self.settings)
 
-    def _code_parsed(self, art: CleanArticle, paragraph_docs: list) -> CodedArticle:  # type: ignore[type-arg]
+    def _code_planned(self, art: CleanArticle, plans: list[SentencePlan],
+                      docs: Iterator[Doc]) -> CodedArticle:
         ctx = ArticleContext()
         events: list[Event] = []
         quotes: list[Quote] = []
         index = 0
-        carry_speaker: tuple[Mention | None, str] | None = None
-        for para_index, doc in paragraph_docs:
-            for sent in doc.sents:
-                if not sent.text.strip():
-                    continue
-                s_index = -1 if para_index == -1 else index
-                if para_index != -1:
-                    index += 1
-                if len(sent) > self.settings.max_sentence_tokens:
-                    continue
+        carry: tuple[Mention | None, str] | None = None
+        for plan in plans:
+            s_index = -1 if plan.paragraph == -1 else index
+            if plan.paragraph != -1:
+                index += 1
+            sent = next(docs)[:] if plan.parse else None
+            if sent is not None:
                 window = ctx.sentence_mentions[-self.settings.coref_window:]
                 mentions = self.actors.find(sent, art.date, [m for s in window for m in s])
-                ctx.sentence_mentions.append([m for m in mentions if not m.locative])
-                speaker, ranges, found, spk_text = self._quotes(sent, mentions, ctx,
-                                                                 carry_speaker)
+                if plan.candidate:
+                    ctx.sentence_mentions.append([m for m in mentions if not m.locative])
+                speaker, ranges, found, spk_text = self._quotes(sent, mentions, ctx, carry)
                 quotes += [Quote(art.id, s_index, text, spk) for text, spk in found]
                 item = SentenceInput(art.id, s_index, sent, art.date, tuple(mentions),
                                      speaker, ranges)
@@ -104,10 +110,19 @@ class Coder:
                                      art.dateline)
                 events += coded
                 ctx.events += coded
-                topic = _topic(sent, mentions)
+                carry = (speaker, spk_text) if open_quote(sent) else None
+            else:
+                carry = None  # a sentence left out has no quotation mark
+            if plan.candidate:
+                topic = _topic(sent, mentions)  # type: ignore[arg-type]
                 if topic is not None:
                     ctx.topics.append(topic)
-                carry_speaker = (speaker, spk_text) if open_quote(sent) else None
+            elif not plan.too_long:
+                # context from names alone, the same whether or not it was parsed
+                names = [m for m in self.selector.context_mentions(plan.span, art.date)
+                         if not m.locative]
+                ctx.sentence_mentions.append(names)
+                ctx.topics += sorted(names, key=lambda m: not m.is_subject)[:1]
         return CodedArticle(art, tuple(events), tuple(quotes))
 
     def _locate(self, sent: Span, events: list[Event], ctx: ArticleContext,

