@@ -422,3 +422,20 @@ def test_library_readers_never_raise_on_the_corpus(corpus: dict[str, list[Path]]
             assert isinstance(item, (Article, DocumentError))
             if isinstance(item, DocumentError):
                 assert item.message and "\n" not in item.message
+
+
+# -- a whole article on one line: cut for spaCy, nothing dropped -------------------------------
+@pytest.mark.parametrize(("text", "limit", "pieces"), [
+    ("Japan protested. " * 200, 1000, 4),            # cut after sentence ends
+    ("word " * 1000, 1000, 5),                        # no sentence end: cut at spaces
+    ("x" * 2500, 1000, 3),                            # no space either: cut hard
+    (GOOD.strip(), 1000, 1),                          # short: as it is
+])
+def test_one_line_article_is_cut_not_dropped(text: str, limit: int, pieces: int) -> None:
+    from blocwatch.clean import clean
+
+    cleaned = clean(Article("line", text.strip()), max_paragraph_chars=limit)
+    parts = [p.text for p in cleaned.paragraphs]
+    assert len(parts) == pieces
+    assert all(len(p) <= limit for p in parts)
+    assert "".join(parts).replace(" ", "") == text.replace(" ", "")
