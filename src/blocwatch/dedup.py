@@ -49,6 +49,15 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
+@lru_cache(maxsize=1)
+def _template():  # type: ignore[no-untyped-def]
+    """A MinHash whose permutations (the same for every document: NUM_PERM and SEED fix
+    them) new signatures reuse instead of drawing them again."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED)
+
+
 @lru_cache(maxsize=8)
 def band_layout(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
     """(bands, rows per band) that datasketch's LSH picks for ``threshold``, weighing missed
@@ -74,7 +83,9 @@ class Signature:
         grams = shingles(text)
         if not grams:
             return None
-        mh = MinHash(num_perm=NUM_PERM, seed=SEED)
+        template = _template()
+        mh = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=template.permutations,
+                     scheme=template.scheme)
         mh.update_batch([g.encode("utf-8") for g in sorted(grams)])
         return cls(np.asarray(mh.hashvalues, dtype="<u8").tobytes())
 

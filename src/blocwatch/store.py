@@ -19,11 +19,13 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     Engine,
     and_,
+    bindparam,
     create_engine,
     event,
     func,
@@ -31,7 +33,6 @@ from sqlalchemy import (
     inspect,
     or_,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.engine import Connection, make_url
@@ -295,7 +296,7 @@ class Store:
         """The stored document ``fp`` duplicates: same normalised text, else the most
         similar coded document at or above ``threshold``.  ``exclude``: an ident to ignore
         (the document itself, when a failed one is tried again)."""
-        d, b = s.documents, s.document_bands
+        d = s.documents
         with self._connect() as conn, self._errors("cannot read the database"):
             exact = conn.execute(select(d.c.id).where(d.c.text_hash == fp.text_hash,
                                                       d.c.ident != exclude)
@@ -304,11 +305,8 @@ class Store:
                 return Match(int(exact), "exact", 1.0)
             if fp.signature is None or not fp.bands:
                 return None
-            pairs = list(enumerate(fp.bands))
-            rows = conn.execute(
-                select(d.c.id, d.c.signature).distinct()
-                .join(b, b.c.document_id == d.c.id)
-                .where(tuple_(b.c.band, b.c.hash).in_(pairs)).order_by(d.c.id))
+            rows = conn.execute(_sharing_bands(len(fp.bands)),
+                                {f"h{band}": key for band, key in enumerate(fp.bands)})
             candidates = [(int(r.id), Signature(bytes(r.signature))) for r in rows
                           if r.signature is not None]
         return best_match(fp.signature, candidates, threshold)
@@ -539,6 +537,17 @@ def _upsert_document(conn: Connection, run_id: int, rec: DocumentRecord) -> int:
             {"document_id": doc_id, "band": band, "hash": key}
             for band, key in enumerate(fp.bands)])
     return doc_id
+
+
+@lru_cache(maxsize=4)
+def _sharing_bands(bands: int) -> Select:  # type: ignore[type-arg]
+    """Documents sharing at least one LSH band with the parameters ``h0``..: one indexed
+    (band, hash) lookup per band (a row-value IN made SQLite scan every document for each
+    new one), built once per band count (building it cost more than running it)."""
+    d, b = s.documents, s.document_bands
+    sharing = select(b.c.document_id).where(or_(
+        *(and_(b.c.band == band, b.c.hash == bindparam(f"h{band}")) for band in range(bands))))
+    return select(d.c.id, d.c.signature).where(d.c.id.in_(sharing)).order_by(d.c.id)
 
 
 def _write_coded(conn: Connection, run_id: int, doc_id: int, rec: DocumentRecord
