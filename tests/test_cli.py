@@ -81,6 +81,7 @@ def test_jsonl_missing_text_names_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [
     ["code", "x.txt", "--date", "27/06/2022"],
+    ["code", "x.txt", "--date", "2999-01-01"],  # articles are never dated in the future
     ["code", "x.txt", "--format", "xml"],
     ["code"],
     ["nonsense"],

@@ -58,6 +58,7 @@ def test_ingest_command(db_url: str, tmp_path: Path) -> None:
     (["events", "--modality", "maybe"], "--modality 'maybe'"),
     (["documents", "--status", "lost"], "--status 'lost'"),
     (["events", "--since", "27/06/2022"], "is not a date"),
+    (["ingest", "x.txt", "--date", "2999-01-01"], "is in the future"),
 ])
 def test_usage_errors(tmp_path: Path, monkeypatch, args: list[str], message: str) -> None:
     monkeypatch.chdir(tmp_path)

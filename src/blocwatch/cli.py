@@ -39,6 +39,19 @@ def _check_date(value: str | None) -> str | None:
         raise typer.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD") from None
 
 
+def _check_article_date(value: str | None) -> str | None:
+    """An articles' date: a valid date, and not in the future (publication dates never
+    are; a wrong one would put every event in the wrong week)."""
+    from .read import Limits
+
+    date = _check_date(value)
+    latest = Limits.of().latest_date
+    if date is not None and date > latest:
+        raise typer.BadParameter(f"{value!r} is in the future (after {latest}): give the "
+                                 "date the articles were published")
+    return date
+
+
 @app.callback()
 def main(verbose: Annotated[int, typer.Option("--verbose", "-v", count=True,
                                               help="More logging (-v, -vv).")] = 0) -> None:
@@ -67,7 +80,8 @@ def code(
     inputs: Annotated[list[str], typer.Argument(
         metavar="INPUT...", help=".txt, .html/.htm or .jsonl files, or - for stdin.")],
     date: Annotated[str | None, typer.Option(
-        callback=_check_date, help="Date of articles that carry none (YYYY-MM-DD).")] = None,
+        callback=_check_article_date,
+        help="Date of articles that carry none (YYYY-MM-DD).")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table, jsonl or csv.")
                    ] = Format.table,
     quotes: Annotated[bool, typer.Option("--quotes", help="Print quotes, not events.")

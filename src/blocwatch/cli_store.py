@@ -42,6 +42,12 @@ def _date(value: str | None) -> str | None:
     return _check_date(value)
 
 
+def _article_date(value: str | None) -> str | None:
+    from .cli import _check_article_date
+
+    return _check_article_date(value)
+
+
 @contextlib.contextmanager
 def _open_store(db: str | None) -> Iterator[Any]:
     from .settings import Settings
@@ -77,7 +83,8 @@ def ingest(
         help="CSV column / JSON field of an article field (id, text, title, date, url, "
              "source), e.g. --field text=body. Repeatable.")] = None,
     date: Annotated[str | None, typer.Option(
-        callback=_date, help="Date of articles that carry none (YYYY-MM-DD).")] = None,
+        callback=_article_date,
+        help="Date of articles that carry none (YYYY-MM-DD).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
                      ] = False,
 ) -> None:

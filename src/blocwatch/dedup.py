@@ -86,7 +86,7 @@ class Signature:
         template = _template()
         mh = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=template.permutations,
                      scheme=template.scheme)
-        mh.update_batch([g.encode("utf-8") for g in sorted(grams)])
+        mh.update_batch([g.encode("utf-8") for g in grams])  # order-free: a minimum
         return cls(np.asarray(mh.hashvalues, dtype="<u8").tobytes())
 
     def array(self) -> np.ndarray:

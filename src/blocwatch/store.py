@@ -318,12 +318,14 @@ class Store:
         events_added = reports_added = 0
         try:
             with self._begin() as conn:
+                actors = _ActorCounts()
                 for rec in records:
                     doc_id = _upsert_document(conn, run_id, rec)
                     if rec.coded is not None:
-                        added, reports = _write_coded(conn, run_id, doc_id, rec)
+                        added, reports = _write_coded(conn, run_id, doc_id, rec, actors)
                         events_added += added
                         reports_added += reports
+                actors.write(conn)
         except SQLAlchemyError as err:
             raise StoreError(f"{self._where()}: could not write a batch ({_short(err)}); "
                              f"nothing of it was stored: {self._advice(err)}") from None
@@ -550,17 +552,29 @@ def _sharing_bands(bands: int) -> Select:  # type: ignore[type-arg]
     return select(d.c.id, d.c.signature).where(d.c.id.in_(sharing)).order_by(d.c.id)
 
 
-def _write_coded(conn: Connection, run_id: int, doc_id: int, rec: DocumentRecord
-                 ) -> tuple[int, int]:
+def _write_coded(conn: Connection, run_id: int, doc_id: int, rec: DocumentRecord,
+                 actors: _ActorCounts) -> tuple[int, int]:
     assert rec.coded is not None
     groups: dict[str, list[Event]] = {}
     for ev in rec.coded.events:
         groups.setdefault(event_key(ev, rec.ident), []).append(ev)
+    e = s.events
+    stored = ({row.key: int(row.id) for row in conn.execute(
+        select(e.c.id, e.c.key).where(e.c.key.in_(list(groups))))} if groups else {})
     added = 0
     reports: list[dict[str, Any]] = []
     for key, evs in groups.items():
-        event_id, new = _upsert_event(conn, run_id, doc_id, key, evs)
-        added += new
+        event_id = stored.get(key)
+        if event_id is None:
+            event_id = _insert_event(conn, run_id, doc_id, key, evs)
+            first = evs[0]
+            for actor in {a.code: a for a in (first.source, first.target) if a}.values():
+                actors.add(actor, first.date)
+            added += 1
+        else:
+            conn.execute(update(e).where(e.c.id == event_id).values(
+                report_count=e.c.report_count + 1,
+                mention_count=e.c.mention_count + len(evs)))
         reports += [_report_row(event_id, doc_id, ev) for ev in evs]
     if reports:
         conn.execute(insert(s.event_reports), reports)
@@ -572,36 +586,50 @@ def _write_coded(conn: Connection, run_id: int, doc_id: int, rec: DocumentRecord
     return added, len(reports)
 
 
-def _upsert_event(conn: Connection, run_id: int, doc_id: int, key: str, evs: list[Event]
-                  ) -> tuple[int, int]:
-    e = s.events
-    existing = conn.execute(select(e.c.id).where(e.c.key == key)).scalar()
-    if existing is not None:
-        conn.execute(update(e).where(e.c.id == existing).values(
-            report_count=e.c.report_count + 1, mention_count=e.c.mention_count + len(evs)))
-        return int(existing), 0
-    first = evs[0]
-    row = _event_row(first)
+def _insert_event(conn: Connection, run_id: int, doc_id: int, key: str, evs: list[Event]
+                  ) -> int:
+    row = _event_row(evs[0])
     row.update(key=key, document_id=doc_id, report_count=1, mention_count=len(evs),
                run_id=run_id, added_at=_now())
-    event_id = int(conn.execute(insert(e).values(**row)).inserted_primary_key[0])  # type: ignore[index]
-    for actor in {a.code: a for a in (first.source, first.target) if a is not None}.values():
-        _count_actor(conn, actor, first.date)
-    return event_id, 1
+    return int(conn.execute(insert(s.events).values(**row)).inserted_primary_key[0])  # type: ignore[index]
 
 
-def _count_actor(conn: Connection, actor: ActorRef, date: str | None) -> None:
-    a = s.actors
-    row = conn.execute(select(a.c.first_date, a.c.last_date).where(a.c.code == actor.code)).first()
-    if row is None:
-        conn.execute(insert(a).values(code=actor.code, country=actor.country, sector=actor.sector,
-                                      org=actor.org, name=actor.text, event_count=1,
-                                      first_date=date, last_date=date))
-        return
-    dates = [x for x in (row.first_date, row.last_date, date) if x]
-    conn.execute(update(a).where(a.c.code == actor.code).values(
-        event_count=a.c.event_count + 1, first_date=min(dates, default=None),
-        last_date=max(dates, default=None)))
+class _ActorCounts:
+    """New events per actor in one batch, written once at its end (a read and one write
+    per actor, not per event)."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, ActorRef] = {}
+        self.count: dict[str, int] = {}
+        self.dates: dict[str, list[str]] = {}
+
+    def add(self, actor: ActorRef, date: str | None) -> None:
+        self.first.setdefault(actor.code, actor)
+        self.count[actor.code] = self.count.get(actor.code, 0) + 1
+        self.dates.setdefault(actor.code, [])
+        if date:
+            self.dates[actor.code].append(date)
+
+    def write(self, conn: Connection) -> None:
+        if not self.count:
+            return
+        a = s.actors
+        known = {row.code: row for row in conn.execute(
+            select(a.c.code, a.c.first_date, a.c.last_date).where(
+                a.c.code.in_(list(self.count))))}
+        for code, n in self.count.items():
+            row = known.get(code)
+            dates = self.dates[code] + ([x for x in (row.first_date, row.last_date) if x]
+                                        if row is not None else [])
+            first, last = min(dates, default=None), max(dates, default=None)
+            if row is None:
+                actor = self.first[code]
+                conn.execute(insert(a).values(
+                    code=code, country=actor.country, sector=actor.sector, org=actor.org,
+                    name=actor.text, event_count=n, first_date=first, last_date=last))
+            else:
+                conn.execute(update(a).where(a.c.code == code).values(
+                    event_count=a.c.event_count + n, first_date=first, last_date=last))
 
 
 def _actor_values(role: str, actor: ActorRef | None) -> dict[str, Any]:
