@@ -328,3 +328,18 @@ def integrity(path: Path) -> str:
         bad_keys = conn.execute("PRAGMA foreign_key_check").fetchall()
     conn.close()
     return result if not bad_keys else f"{result}; foreign keys: {bad_keys[:3]}"
+
+
+def running_launcher(**options: Any) -> Iterator[Launcher]:
+    """Body of a module-scoped fixture: a Launcher, closed after the module's tests."""
+    started = Launcher(**options)
+    yield started
+    started.close()
+
+
+def corpus_file(shared: Path, factory: Any, name: str, articles: int) -> Path:
+    """Body of a module-scoped fixture: a JSONL corpus of ``articles`` Guardian articles
+    (and the extras) in a fresh folder of ``factory`` (pytest's tmp_path_factory)."""
+    path = factory.mktemp(name) / "guardian.jsonl"
+    write_corpus(shared, path, articles)
+    return path

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from blocwatch.store import Store
 from blocwatch.web import create_app, open_readonly
-from ingestkit import Launcher, write_corpus
+from ingestkit import Launcher, corpus_file, running_launcher
 from storedb import BACKENDS, database_url
 
 ARTICLES = 16
@@ -25,16 +25,12 @@ DYAD = "/api/dyads/SYR/TUR"
 
 @pytest.fixture(scope="module")
 def launcher() -> Iterator[Launcher]:
-    started = Launcher(delay=0.15)
-    yield started
-    started.close()
+    yield from running_launcher(delay=0.15)
 
 
 @pytest.fixture(scope="module")
 def corpus(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("corpus") / "guardian.jsonl"
-    write_corpus(shared, path, ARTICLES)
-    return path
+    return corpus_file(shared, tmp_path_factory, "corpus", ARTICLES)
 
 
 class Poller:

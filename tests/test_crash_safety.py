@@ -36,11 +36,12 @@ from blocwatch.store import Store, advice, normalise_url
 from ingestkit import (
     Launcher,
     StubCoder,
+    corpus_file,
     integrity,
     row_count,
+    running_launcher,
     snapshot,
     stored_documents,
-    write_corpus,
 )
 from storedb import BACKENDS, database_url, pg_server_url
 
@@ -53,16 +54,12 @@ DEADLINE = 300.0  # seconds to wait for anything: generous, a loaded machine is 
 
 @pytest.fixture(scope="module")
 def launcher() -> Iterator[Launcher]:
-    started = Launcher(delay=0.04)
-    yield started
-    started.close()
+    yield from running_launcher(delay=0.04)
 
 
 @pytest.fixture(scope="module")
 def corpus(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("corpus") / "guardian.jsonl"
-    write_corpus(shared, path, ARTICLES)
-    return path
+    return corpus_file(shared, tmp_path_factory, "corpus", ARTICLES)
 
 
 def clean_run(corpus: Path, url: str, factory: Any) -> dict[str, list[tuple[Any, ...]]]:
@@ -150,16 +147,12 @@ def test_killed_at_a_random_point_resumes_to_a_clean_run(
 
 @pytest.fixture(scope="module")
 def real_launcher() -> Iterator[Launcher]:
-    started = Launcher(real=True)
-    yield started
-    started.close()
+    yield from running_launcher(real=True)
 
 
 @pytest.fixture(scope="module")
 def real_corpus(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("real") / "guardian.jsonl"
-    write_corpus(shared, path, REAL_ARTICLES)
-    return path
+    return corpus_file(shared, tmp_path_factory, "real", REAL_ARTICLES)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from spacy.tokens import Span, Token
 
 from . import frames
 from .actors import Mention
-from .forms import verb_forms
+from .forms import form_lemmas
 from .lexicon import Lexicon, VerbEntry
 from .modality import (
     APPEAL_VERBS,
@@ -71,10 +71,7 @@ class EventCoder:
         self.lexicon = lexicon
         self._entries = {e.id: e for e in lexicon.entries}
         # surface form -> lexicon lemma, to repair the lemmatiser ("staged" -> "stag")
-        self._form_lemma: dict[str, str] = {}
-        for verb in lexicon.by_verb:
-            for form in verb_forms(verb):
-                self._form_lemma.setdefault(form, verb)
+        self._form_lemma = form_lemmas(lexicon.by_verb)
 
     def _entries_for(self, tok: Token) -> tuple[VerbEntry, ...]:
         lemma = tok.lemma_.lower()

@@ -5,6 +5,8 @@ sentences that may hold an event."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # Irregular past forms of lexicon verbs (regular ones are built by rule).
 IRREGULAR = {
     "meet": ("met",), "hold": ("held",), "strike": ("struck", "stricken"),
@@ -51,3 +53,12 @@ def verb_forms(lemma: str) -> set[str]:
             and lemma[-3] not in "aeiou":
         forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
     return forms
+
+
+def form_lemmas(verbs: Iterable[str]) -> dict[str, str]:
+    """Surface form -> the first of ``verbs`` it is a form of ("staged" -> "stage")."""
+    found: dict[str, str] = {}
+    for verb in verbs:
+        for form in verb_forms(verb):
+            found.setdefault(form, verb)
+    return found

@@ -34,7 +34,7 @@ from .actors import (
     case_ok,
 )
 from .events import EVENT_NOUNS, PRONOUNS, SPEAKER_PRONOUNS
-from .forms import verb_forms
+from .forms import form_lemmas
 from .kb import KnowledgeBase
 from .lexicon import Lexicon
 from .records import CleanArticle
@@ -44,6 +44,7 @@ _CACHE_LIMIT = 200_000  # distinct words remembered; cleared when full (flat mem
 _PREPOSITIONS = LOCATIVE_PREPS | frozenset({
     "of", "to", "with", "for", "from", "by", "on", "against", "about", "between", "among",
     "toward", "towards", "over", "under", "after", "before", "during", "than", "like"})
+
 
 @dataclass(frozen=True)
 class SentencePlan:
@@ -94,10 +95,7 @@ class Selector:
         self._finder = finder
         self._lexicon = lexicon
         self._rules, self._exceptions = _lemma_tables(nlp)
-        self._forms: dict[str, str] = {}
-        for verb in lexicon.by_verb:
-            for form in verb_forms(verb):
-                self._forms.setdefault(form, verb)
+        self._forms = form_lemmas(lexicon.by_verb)
         self._cache: dict[str, _Word] = {}
         lengths: dict[str, set[int]] = {}
         for key in kb.names:
