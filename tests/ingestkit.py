@@ -201,7 +201,7 @@ _LAUNCHER = """
 import json, os, resource, signal, sys, traceback
 sys.path.insert(0, {tests!r})
 import blocwatch.ingest, blocwatch.sources, blocwatch.store, blocwatch.dedup
-import blocwatch.cli_store, datasketch, rich.progress, sqlalchemy.dialects.postgresql.psycopg
+import blocwatch.cli_store, rich.progress, sqlalchemy.dialects.postgresql.psycopg
 from ingestkit import StubCoder, drop_dac_override
 from blocwatch.cli import app
 real = None

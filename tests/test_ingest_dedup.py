@@ -3,9 +3,18 @@ in-memory index of documents not yet stored."""
 
 from __future__ import annotations
 
+import datasketch  # a dev dependency: the reference
 import pytest
 
-from blocwatch.dedup import Fingerprint, PendingIndex, Signature, band_layout, text_hash
+from blocwatch.dedup import (
+    Fingerprint,
+    PendingIndex,
+    Signature,
+    band_layout,
+    minhash,
+    shingles,
+    text_hash,
+)
 
 TEXT = ("The foreign ministry in Pyongyang said the exercises were a rehearsal for war and "
         "warned that it would take strong countermeasures against the two allies. South Korea "
@@ -64,3 +73,29 @@ def test_pending_index_prefers_exact_then_most_similar_then_earliest() -> None:
     index.remove("second", Fingerprint.of(edited, 0.7))
     assert index.find(Fingerprint.of(TEXT, 0.7)) is None
     assert not index.by_band and not index.by_hash and not index.signatures
+
+
+# Our MinHash must give datasketch 2's values (scheme "affine32", 128 permutations, seed 1):
+# signatures stored by versions that called datasketch are compared with new ones.
+BANDS_OF_TEXT = (-3867916610254682926, 6830668722439303616, -4298462836999634691)
+ORACLE_TEXTS = [TEXT, TEXT.upper() + " and more", "Three small words", "ﬁnal talks in Genève, "
+                "Zürich and 北京 ended", " ".join(f"word{i}" for i in range(5000))]
+
+
+@pytest.mark.parametrize("text", ORACLE_TEXTS, ids=range(len(ORACLE_TEXTS)))
+def test_minhash_equals_datasketch(text: str) -> None:
+    grams = shingles(text)
+    reference = datasketch.MinHash(num_perm=128, seed=1)
+    reference.update_batch([g.encode("utf-8") for g in grams])
+    assert list(minhash(grams)) == [int(v) for v in reference.hashvalues]
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95])
+def test_band_layout_equals_datasketch(threshold: float) -> None:
+    lsh = datasketch.MinHashLSH(threshold=threshold, num_perm=128, weights=(0.1, 0.9))
+    assert band_layout(threshold) == (lsh.b, lsh.r)
+
+
+def test_band_keys_are_those_stored_before() -> None:
+    """Band keys are stored: the same text must give the keys earlier versions stored."""
+    assert Fingerprint.of(TEXT, 0.7).bands[:3] == BANDS_OF_TEXT

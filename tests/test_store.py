@@ -173,15 +173,17 @@ MERGE_CASES = [
 ]
 
 
+@pytest.mark.parametrize("together", [False, True], ids=["two batches", "one batch"])
 @pytest.mark.parametrize(("name", "first", "second", "counts"), MERGE_CASES,
                          ids=[c[0] for c in MERGE_CASES])
 def test_one_event_many_reports(db_url: str, name: str, first: list[Event],
-                                second: list[Event], counts: list[int]) -> None:
+                                second: list[Event], counts: list[int], together: bool) -> None:
     with Store(db_url) as store:
         run = store.begin_run(["test"], 1)
         date = first[0].date
-        store.write_batch(run, [record("a", first, date)])
-        store.write_batch(run, [record("b", second, date)])
+        records = [record("a", first, date), record("b", second, date)]
+        for batch in ([records] if together else [[r] for r in records]):
+            store.write_batch(run, batch)
         rows = list(store.events())
         assert sorted(r.report_count for r in rows) == sorted(counts)
         assert sum(r.mention_count for r in rows) == len(first) + len(second)

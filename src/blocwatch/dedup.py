@@ -17,6 +17,7 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -41,32 +42,87 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
-def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
-    """The set of word ``size``-grams of the normalised text (punctuation ignored)."""
-    words = _WORD.findall(normalise(text))
+def shingles(text: str, size: int = SHINGLE_WORDS, *, normalised: bool = False) -> set[str]:
+    """The set of word ``size``-grams of the normalised text (punctuation ignored);
+    ``normalised``: ``text`` is normalised already."""
+    words = _WORD.findall(text if normalised else normalise(text))
     if len(words) < size:
         return set()
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
-@lru_cache(maxsize=1)
-def _template():  # type: ignore[no-untyped-def]
-    """A MinHash whose permutations (the same for every document: NUM_PERM and SEED fix
-    them) new signatures reuse instead of drawing them again."""
-    from datasketch import MinHash
+# MinHash by universal hashing, the scheme of datasketch 2 ("affine32"), so that signatures
+# stored by earlier versions still compare: each shingle's SHA-1 gives a 32-bit value, mixed
+# by MurmurHash3's finaliser, then NUM_PERM affine maps h -> a*h + b (mod 2^32) drawn once
+# from SEED; a signature is the minimum of each map over the document's shingles.  Written
+# here because importing datasketch pulls in scipy (1.4 s per process) and its update loop
+# cost more than the hashing itself; tests/test_ingest_dedup.py checks that both agree.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35),
+           np.uint32(16))
+_ROWS_AT_ONCE = 4096  # shingles per step: bounds the (rows x NUM_PERM) work array
+_PERSON = tuple(band.to_bytes(2, "big") for band in range(NUM_PERM))  # keys each band's hash
 
-    return MinHash(num_perm=NUM_PERM, seed=SEED)
+
+@lru_cache(maxsize=4)
+def permutations(num_perm: int = NUM_PERM, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """The affine maps' (a, b): ``a`` odd so that each map is a bijection of 32-bit values."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+def _mix(hv: np.ndarray) -> np.ndarray:
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = (hv ^ (hv >> s1)) * m1
+    hv = (hv ^ (hv >> s2)) * m2
+    return hv ^ (hv >> s3)
+
+
+def minhash(grams: Iterable[str], num_perm: int = NUM_PERM, seed: int = SEED) -> np.ndarray:
+    """The MinHash values (uint32) of a set of shingles."""
+    a, b = permutations(num_perm, seed)
+    sha1 = hashlib.sha1
+    digests = b"".join([sha1(g).digest() for g in map(str.encode, grams)])
+    hv = _mix(np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32))  # first 4 of 20 bytes
+    values = np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32)
+    for start in range(0, len(hv), _ROWS_AT_ONCE):
+        rows = hv[start:start + _ROWS_AT_ONCE, None] * a + b  # wraps: mod 2^32
+        np.minimum(values, rows.min(axis=0), out=values)
+    return values
+
+
+def _collision(s: np.ndarray, bands: int, rows: np.ndarray) -> np.ndarray:
+    """Chance that a pair of similarity ``s`` (columns) shares at least one of ``bands``
+    bands of each number of ``rows`` (rows of the result)."""
+    return 1 - (1 - s[None, :] ** rows[:, None]) ** bands
+
+
+def _simpson(y: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Simpson's rule along the last axis of ``y`` (an odd number of evenly spaced
+    samples)."""
+    h = (high - low) / (y.shape[-1] - 1)
+    return h / 3 * (y[..., 0] + y[..., -1] + 4 * y[..., 1:-1:2].sum(axis=-1)
+                    + 2 * y[..., 2:-1:2].sum(axis=-1))
 
 
 @lru_cache(maxsize=8)
 def band_layout(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
-    """(bands, rows per band) that datasketch's LSH picks for ``threshold``, weighing missed
-    duplicates 9 times more than false candidates (candidates are checked against the
+    """(bands, rows per band) that minimise the chance of a false candidate (a pair below
+    ``threshold`` sharing a band) plus 9 times the chance of a missed duplicate (the choice
+    of datasketch's LSH with weights (0.1, 0.9): candidates are checked against the
     threshold with their signatures anyway): 20 bands of 6 rows at 0.7."""
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.1, 0.9))
-    return int(lsh.b), int(lsh.r)
+    below, above = np.linspace(0.0, threshold, 401), np.linspace(threshold, 1.0, 401)
+    best, layout = float("inf"), (1, num_perm)
+    for bands in range(1, num_perm + 1):
+        rows = np.arange(1, num_perm // bands + 1, dtype=float)
+        false_pos = _simpson(_collision(below, bands, rows), 0.0, threshold)
+        missed = _simpson(1 - _collision(above, bands, rows), threshold, 1.0)
+        error = 0.1 * false_pos + 0.9 * missed
+        i = int(np.argmin(error))  # the first of equals, as a scan in order would keep
+        if error[i] < best:
+            best, layout = float(error[i]), (bands, i + 1)
+    return layout
 
 
 @dataclass(frozen=True)
@@ -76,18 +132,13 @@ class Signature:
     values: bytes
 
     @classmethod
-    def of(cls, text: str) -> Signature | None:
+    def of(cls, text: str, *, normalised: bool = False) -> Signature | None:
         """The signature of ``text``; None when it has fewer than ``SHINGLE_WORDS`` words."""
-        from datasketch import MinHash
-
-        grams = shingles(text)
+        grams = shingles(text, normalised=normalised)
         if not grams:
             return None
-        template = _template()
-        mh = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=template.permutations,
-                     scheme=template.scheme)
-        mh.update_batch([g.encode("utf-8") for g in grams])  # order-free: a minimum
-        return cls(np.asarray(mh.hashvalues, dtype="<u8").tobytes())
+        # stored as 64-bit values, as signatures have always been
+        return cls(minhash(grams).astype("<u8").tobytes())
 
     def array(self) -> np.ndarray:
         return np.frombuffer(self.values, dtype="<u8")
@@ -99,13 +150,12 @@ class Signature:
     def bands(self, threshold: float) -> tuple[int, ...]:
         """One signed 64-bit key per LSH band; similar documents share at least one."""
         b, r = band_layout(threshold, NUM_PERM)
-        values = self.array()
-        keys = []
-        for band in range(b):
-            chunk = values[band * r:(band + 1) * r].tobytes()
-            digest = hashlib.blake2b(chunk, digest_size=8, person=band.to_bytes(2, "big"))
-            keys.append(int.from_bytes(digest.digest(), "big", signed=True))
-        return tuple(keys)
+        width = 8 * r  # bytes of one band's values
+        raw = self.values
+        return tuple(
+            int.from_bytes(hashlib.blake2b(raw[band * width:(band + 1) * width], digest_size=8,
+                                           person=_PERSON[band]).digest(), "big", signed=True)
+            for band in range(b))
 
 
 @dataclass(frozen=True)
@@ -118,8 +168,10 @@ class Fingerprint:
 
     @classmethod
     def of(cls, text: str, threshold: float) -> Fingerprint:
-        sig = Signature.of(text)
-        return cls(text_hash(text), sig, sig.bands(threshold) if sig else ())
+        norm = normalise(text)
+        sig = Signature.of(norm, normalised=True)
+        return cls(hashlib.sha256(norm.encode("utf-8")).hexdigest(), sig,
+                   sig.bands(threshold) if sig else ())
 
 
 @dataclass(frozen=True)

@@ -30,18 +30,20 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from .dedup import Fingerprint, Match, PendingIndex, text_hash
 from .errors import BlocwatchError, InputError, StoreError
 from .records import Article, CodedArticle, DocumentError
 from .settings import Settings
-from .store import DocumentRecord, Store, document_ident
+from .store import Store
+from .store_write import DocumentRecord, document_ident
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 MAX_FAILURES_KEPT = 1000
+T = TypeVar("T")
 
 
 class ArticleCoder(Protocol):
@@ -187,7 +189,7 @@ class _Run:
 
     def execute(self, items: Iterable[Article | DocumentError], backend: _Backend) -> None:
         queue: deque[tuple[list[_Plan], Future[list[_Outcome]] | None]] = deque()
-        for batch in _chunks((self.plan(item) for item in items), self.batch_size):
+        for batch in self.batches(items):
             articles = [p.article for p in batch if p.article is not None]
             queue.append((batch, backend.submit(articles) if articles else None))
             while len(queue) > self.window or (queue and _ready(queue[0][1])):
@@ -195,33 +197,76 @@ class _Run:
         while queue:
             self.finish(*queue.popleft(), backend)
 
-    def plan(self, item: Article | DocumentError) -> _Plan:
-        self.seen += 1
-        if isinstance(item, DocumentError):
-            ident = document_ident(item.origin, "")
-            if ident in self.inflight:
-                return _Plan(None)
+    def batches(self, items: Iterable[Article | DocumentError]) -> Iterator[list[_Plan]]:
+        """Batches of ``batch_size`` documents to store (or 50 times as many already
+        stored), decided on ``batch_size`` items at a time."""
+        batch: list[_Plan] = []
+        for chunk in _chunks(items, self.batch_size):
+            for plan in self.plan(chunk):
+                batch.append(plan)
+                if (sum(p.record is not None for p in batch) >= self.batch_size
+                        or len(batch) >= 50 * self.batch_size):
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
+
+    def plan(self, items: list[Article | DocumentError]) -> list[_Plan]:
+        """What to do with each of ``items``, decided in order with two look-ups in the
+        database for all of them.  By the text's hash, before the costlier MinHash
+        signature: stored already (a resumed run), or an exact duplicate; then a near
+        duplicate, or to code."""
+        self.seen += len(items)
+        hashes = [text_hash(it.text) if isinstance(it, Article) else "" for it in items]
+        copies = self.store.stored_copies([h for h in hashes if h])
+        plans: list[_Plan] = []
+        fresh: list[tuple[int, DocumentRecord, Match | None]] = []
+        for item, hashed in zip(items, hashes, strict=True):
+            if isinstance(item, DocumentError):
+                plans.append(self._failed(item))
+                continue
+            ident = document_ident(item.id, hashed)
+            same = copies.get(hashed, [])
+            if ident in self.inflight or any(c.ident == ident and c.status != "failed"
+                                             for c in same):
+                plans.append(_Plan(None))
+                continue
             self.inflight.add(ident)
-            return _Plan(DocumentRecord(key=item.origin, origin=item.origin, status="failed",
-                                        error=item.message))
-        # stored already (a resumed run)?  Known from the text's hash, before the costlier
-        # MinHash signature is computed
-        hashed = text_hash(item.text)
-        if (document_ident(item.id, hashed) in self.inflight
-                or self.store.document_status(item.id, hashed) in ("coded", "duplicate")):
+            base = DocumentRecord(key=item.id, origin=item.origin or item.id, status="coded",
+                                  fingerprint=Fingerprint.of(item.text, self.threshold),
+                                  source=item.source, url=item.url, title=item.title,
+                                  date=item.date, chars=len(item.text))
+            exact = next((c.id for c in same if c.ident != ident), None)
+            fresh.append((len(plans), base, None if exact is None
+                          else Match(exact, "exact", 1.0)))
+            plans.append(_Plan(base, item))
+        self._decide(plans, fresh)
+        return plans
+
+    def _decide(self, plans: list[_Plan], fresh: list[tuple[int, DocumentRecord, Match | None]]
+                ) -> None:
+        """Duplicate (of a stored document or of one on its way) or to code, in order."""
+        fingerprints = [base.fingerprint for _, base, exact in fresh if exact is None]
+        near = iter(self.store.find_near(fingerprints, self.threshold)  # type: ignore[arg-type]
+                    if fingerprints else [])
+        for i, base, exact in fresh:
+            assert base.fingerprint is not None
+            stored = exact if exact is not None else next(near)
+            match = _earliest(stored, self.pending.find(base.fingerprint))
+            if match is not None:
+                plans[i] = _Plan(replace(base, status="duplicate", duplicate_of=match.ref,  # type: ignore[arg-type]
+                                         duplicate_kind=match.kind,
+                                         similarity=match.similarity))
+            else:
+                self.pending.add(base.ident, base.fingerprint)
+
+    def _failed(self, item: DocumentError) -> _Plan:
+        ident = document_ident(item.origin, "")
+        if ident in self.inflight:
             return _Plan(None)
-        fp = Fingerprint.of(item.text, self.threshold)
-        base = DocumentRecord(key=item.id, origin=item.origin or item.id, status="coded",
-                              fingerprint=fp, source=item.source, url=item.url,
-                              title=item.title, date=item.date, chars=len(item.text))
-        self.inflight.add(base.ident)
-        match = _earliest(self.store.find_original(fp, self.threshold, exclude=base.ident),
-                          self.pending.find(fp))
-        if match is not None:
-            return _Plan(replace(base, status="duplicate", duplicate_of=match.ref,  # type: ignore[arg-type]
-                                 duplicate_kind=match.kind, similarity=match.similarity))
-        self.pending.add(base.ident, fp)
-        return _Plan(base, item)
+        self.inflight.add(ident)
+        return _Plan(DocumentRecord(key=item.origin, origin=item.origin, status="failed",
+                                    error=item.message))
 
     def finish(self, batch: list[_Plan], future: Future[list[_Outcome]] | None,
                backend: _Backend) -> None:
@@ -298,15 +343,15 @@ def _ready(future: Future[list[_Outcome]] | None) -> bool:
     return future is None or future.done()
 
 
-def _chunks(plans: Iterable[_Plan], size: int) -> Iterator[list[_Plan]]:
-    batch: list[_Plan] = []
-    for plan in plans:
-        batch.append(plan)
-        if sum(p.record is not None for p in batch) >= size or len(batch) >= 50 * size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 # -- coding, in this process or in workers --------------------------------------------------
@@ -325,7 +370,7 @@ def code_batch(coder: ArticleCoder, articles: list[Article]) -> list[_Outcome]:
 
 
 class _Backend:
-    """Codes batches in this process; :class:`_PoolBackend` in worker processes."""
+    """Codes each batch in this process when it is submitted (the base of the others)."""
 
     workers = 1
 
@@ -333,11 +378,14 @@ class _Backend:
         self.factory = factory
         self.coder: ArticleCoder | None = None  # built with the first batch to code
 
-    def submit(self, articles: list[Article]) -> Future[list[_Outcome]]:
+    def code(self, articles: list[Article]) -> list[_Outcome]:
         if self.coder is None:
             self.coder = self.factory()
+        return code_batch(self.coder, articles)
+
+    def submit(self, articles: list[Article]) -> Future[list[_Outcome]]:
         future: Future[list[_Outcome]] = Future()
-        future.set_result(code_batch(self.coder, articles))
+        future.set_result(self.code(articles))
         return future
 
     def result(self, future: Future[list[_Outcome]] | None, n: int) -> list[_Outcome]:

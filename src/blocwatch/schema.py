@@ -214,6 +214,10 @@ INDEXES = (
     Index("ix_quotes_document", quotes.c.document_id),
 )
 
+# Migration 0004: near-duplicate candidates of a whole batch are found by band key alone (a
+# key is a 64-bit hash keyed by its band number), one index probe per key.
+BAND_KEY_INDEX = Index("ix_document_bands_key", document_bands.c.hash)
+
 LOCATION_COLUMNS = tuple(c.name for c in _location_columns())
 
 
@@ -258,4 +262,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0002_query_indexes", lambda: [CreateIndex(ix) for ix in INDEXES]),
     Migration("0003_event_location",
               lambda: [AddColumn(events.c[name]) for name in LOCATION_COLUMNS]),
+    Migration("0004_band_key_index", lambda: [CreateIndex(BAND_KEY_INDEX)]),
 )

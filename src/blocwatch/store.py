@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import logging
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     Engine,
     and_,
-    bindparam,
     create_engine,
     event,
     func,
@@ -40,9 +37,11 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.sql import Select
 
 from . import schema as s
-from .dedup import Fingerprint, Match, Signature, best_match
+from . import store_write
+from .dedup import Fingerprint, Match
 from .errors import StoreError
-from .records import ActorRef, CodedArticle, Event, Location, Plover, VerbRef
+from .records import ActorRef, Event, Location, Plover, VerbRef
+from .store_write import BatchResult, DocumentRecord, StoredCopy
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -62,51 +61,6 @@ def normalise_url(url: str) -> str:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def document_ident(key: str, text_hash: str) -> str:
-    """Identity of one version of one document."""
-    return hashlib.sha256(f"{key}\x1f{text_hash}".encode()).hexdigest()
-
-
-def event_key(ev: Event, document_ident: str) -> str:
-    """Same date, source, target, CAMEO code and modality = same event.  An undated event
-    can only be matched within its own document."""
-    parts = [ev.date or "", ev.source.code, ev.target.code if ev.target else "", ev.cameo,
-             ev.modality, "" if ev.date else document_ident]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
-# -- records going in -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class DocumentRecord:
-    """One document's outcome, ready to store.  ``duplicate_of`` is the original's database
-    id, or the ident of an original written earlier in the same run."""
-
-    key: str
-    origin: str
-    status: str
-    fingerprint: Fingerprint | None = None
-    source: str | None = None
-    url: str | None = None
-    title: str | None = None
-    date: str | None = None
-    chars: int = 0
-    error: str | None = None
-    duplicate_of: int | str | None = None
-    duplicate_kind: str | None = None
-    similarity: float | None = None
-    coded: CodedArticle | None = None
-
-    @property
-    def ident(self) -> str:
-        return document_ident(self.key, self.fingerprint.text_hash if self.fingerprint else "")
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    events_added: int
-    reports_added: int
 
 
 # -- records coming out ---------------------------------------------------------------------
@@ -277,12 +231,12 @@ class Store:
             conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(
                 finished_at=_now(), status=status, **counts))
 
-    # -- look-ups during ingest ------------------------------------------------------------
-    def document_status(self, key: str, text_hash: str) -> str | None:
-        """Status of this version of this document, None if it was never stored."""
+    # -- ingest: look-ups and writes, a batch at a time ---------------------------------------
+    def stored_copies(self, hashes: Sequence[str]) -> dict[str, list[StoredCopy]]:
+        """The stored documents with each of these normalised texts (``text_hash``),
+        earliest first: the stored versions of a document and its exact duplicates."""
         with self._connect() as conn, self._errors("cannot read the database"):
-            return conn.execute(select(s.documents.c.status).where(
-                s.documents.c.ident == document_ident(key, text_hash))).scalar()
+            return store_write.copies(conn, hashes)
 
     def has_key(self, key: str) -> bool:
         """Whether some version of document ``key`` was stored and not failed."""
@@ -291,45 +245,22 @@ class Store:
                 s.documents.c.key == key, s.documents.c.status != "failed").limit(1)
             ).first() is not None
 
-    def find_original(self, fp: Fingerprint, threshold: float, *, exclude: str = ""
-                      ) -> Match | None:
-        """The stored document ``fp`` duplicates: same normalised text, else the most
-        similar coded document at or above ``threshold``.  ``exclude``: an ident to ignore
-        (the document itself, when a failed one is tried again)."""
-        d = s.documents
+    def find_near(self, fingerprints: Sequence[Fingerprint], threshold: float
+                  ) -> list[Match | None]:
+        """For each fingerprint, the stored coded document it nearly duplicates: the most
+        similar at or above ``threshold`` (MinHash estimate), the earliest of equals."""
         with self._connect() as conn, self._errors("cannot read the database"):
-            exact = conn.execute(select(d.c.id).where(d.c.text_hash == fp.text_hash,
-                                                      d.c.ident != exclude)
-                                 .order_by(d.c.id).limit(1)).scalar()
-            if exact is not None:
-                return Match(int(exact), "exact", 1.0)
-            if fp.signature is None or not fp.bands:
-                return None
-            rows = conn.execute(_sharing_bands(len(fp.bands)),
-                                {f"h{band}": key for band, key in enumerate(fp.bands)})
-            candidates = [(int(r.id), Signature(bytes(r.signature))) for r in rows
-                          if r.signature is not None]
-        return best_match(fp.signature, candidates, threshold)
+            return store_write.find_near(conn, fingerprints, threshold)
 
-    # -- writing ---------------------------------------------------------------------------
-    def write_batch(self, run_id: int, records: Iterable[DocumentRecord]) -> BatchResult:
+    def write_batch(self, run_id: int, records: Sequence[DocumentRecord]) -> BatchResult:
         """Store a batch of documents with their events, reports and quotes in one
         transaction: all of it or nothing."""
-        events_added = reports_added = 0
         try:
             with self._begin() as conn:
-                actors = _ActorCounts()
-                for rec in records:
-                    doc_id = _upsert_document(conn, run_id, rec)
-                    if rec.coded is not None:
-                        added, reports = _write_coded(conn, run_id, doc_id, rec, actors)
-                        events_added += added
-                        reports_added += reports
-                actors.write(conn)
+                return store_write.write_records(conn, run_id, records)
         except SQLAlchemyError as err:
             raise StoreError(f"{self._where()}: could not write a batch ({_short(err)}); "
                              f"nothing of it was stored: {self._advice(err)}") from None
-        return BatchResult(events_added, reports_added)
 
     # -- queries ---------------------------------------------------------------------------
     def events(self, filters: EventFilter | None = None) -> Iterator[StoredEvent]:
@@ -511,160 +442,6 @@ def advice(reason: str, timeout: float = DEFAULT_TIMEOUT, file: str = "the datab
         if re.search(pattern, reason, re.IGNORECASE):
             return text.format(timeout=timeout, file=file)
     return "check --db"
-
-
-# -- writing helpers ----------------------------------------------------------------------------
-def _upsert_document(conn: Connection, run_id: int, rec: DocumentRecord) -> int:
-    d = s.documents
-    fp = rec.fingerprint
-    duplicate_of = rec.duplicate_of
-    if isinstance(duplicate_of, str):  # an original written earlier in this run
-        duplicate_of = conn.execute(select(d.c.id).where(d.c.ident == duplicate_of)).scalar()
-    values = dict(
-        key=rec.key, origin=rec.origin, source=rec.source, url=rec.url, title=rec.title,
-        date=rec.date, text_hash=fp.text_hash if fp else "", chars=rec.chars, status=rec.status,
-        error=rec.error, duplicate_of=duplicate_of, duplicate_kind=rec.duplicate_kind,
-        similarity=rec.similarity,
-        signature=fp.signature.values if fp and fp.signature and rec.status == "coded" else None,
-        run_id=run_id, added_at=_now())
-    existing = conn.execute(select(d.c.id).where(d.c.ident == rec.ident)).scalar()
-    if existing is None:
-        doc_id = int(conn.execute(insert(d).values(ident=rec.ident, **values))
-                     .inserted_primary_key[0])  # type: ignore[index]
-    else:  # a failed document tried again
-        doc_id = int(existing)
-        conn.execute(update(d).where(d.c.id == doc_id).values(**values))
-    if fp is not None and fp.bands and rec.status == "coded":
-        conn.execute(insert(s.document_bands), [
-            {"document_id": doc_id, "band": band, "hash": key}
-            for band, key in enumerate(fp.bands)])
-    return doc_id
-
-
-@lru_cache(maxsize=4)
-def _sharing_bands(bands: int) -> Select:  # type: ignore[type-arg]
-    """Documents sharing at least one LSH band with the parameters ``h0``..: one indexed
-    (band, hash) lookup per band (a row-value IN made SQLite scan every document for each
-    new one), built once per band count (building it cost more than running it)."""
-    d, b = s.documents, s.document_bands
-    sharing = select(b.c.document_id).where(or_(
-        *(and_(b.c.band == band, b.c.hash == bindparam(f"h{band}")) for band in range(bands))))
-    return select(d.c.id, d.c.signature).where(d.c.id.in_(sharing)).order_by(d.c.id)
-
-
-def _write_coded(conn: Connection, run_id: int, doc_id: int, rec: DocumentRecord,
-                 actors: _ActorCounts) -> tuple[int, int]:
-    assert rec.coded is not None
-    groups: dict[str, list[Event]] = {}
-    for ev in rec.coded.events:
-        groups.setdefault(event_key(ev, rec.ident), []).append(ev)
-    e = s.events
-    stored = ({row.key: int(row.id) for row in conn.execute(
-        select(e.c.id, e.c.key).where(e.c.key.in_(list(groups))))} if groups else {})
-    added = 0
-    reports: list[dict[str, Any]] = []
-    for key, evs in groups.items():
-        event_id = stored.get(key)
-        if event_id is None:
-            event_id = _insert_event(conn, run_id, doc_id, key, evs)
-            first = evs[0]
-            for actor in {a.code: a for a in (first.source, first.target) if a}.values():
-                actors.add(actor, first.date)
-            added += 1
-        else:
-            conn.execute(update(e).where(e.c.id == event_id).values(
-                report_count=e.c.report_count + 1,
-                mention_count=e.c.mention_count + len(evs)))
-        reports += [_report_row(event_id, doc_id, ev) for ev in evs]
-    if reports:
-        conn.execute(insert(s.event_reports), reports)
-    quotes = [{"document_id": doc_id, "sentence_index": q.sentence_index, "quote": q.quote,
-               "speaker_code": q.speaker.code, "speaker_text": q.speaker.text}
-              for q in rec.coded.quotes]
-    if quotes:
-        conn.execute(insert(s.quotes), quotes)
-    return added, len(reports)
-
-
-def _insert_event(conn: Connection, run_id: int, doc_id: int, key: str, evs: list[Event]
-                  ) -> int:
-    row = _event_row(evs[0])
-    row.update(key=key, document_id=doc_id, report_count=1, mention_count=len(evs),
-               run_id=run_id, added_at=_now())
-    return int(conn.execute(insert(s.events).values(**row)).inserted_primary_key[0])  # type: ignore[index]
-
-
-class _ActorCounts:
-    """New events per actor in one batch, written once at its end (a read and one write
-    per actor, not per event)."""
-
-    def __init__(self) -> None:
-        self.first: dict[str, ActorRef] = {}
-        self.count: dict[str, int] = {}
-        self.dates: dict[str, list[str]] = {}
-
-    def add(self, actor: ActorRef, date: str | None) -> None:
-        self.first.setdefault(actor.code, actor)
-        self.count[actor.code] = self.count.get(actor.code, 0) + 1
-        self.dates.setdefault(actor.code, [])
-        if date:
-            self.dates[actor.code].append(date)
-
-    def write(self, conn: Connection) -> None:
-        if not self.count:
-            return
-        a = s.actors
-        known = {row.code: row for row in conn.execute(
-            select(a.c.code, a.c.first_date, a.c.last_date).where(
-                a.c.code.in_(list(self.count))))}
-        for code, n in self.count.items():
-            row = known.get(code)
-            dates = self.dates[code] + ([x for x in (row.first_date, row.last_date) if x]
-                                        if row is not None else [])
-            first, last = min(dates, default=None), max(dates, default=None)
-            if row is None:
-                actor = self.first[code]
-                conn.execute(insert(a).values(
-                    code=code, country=actor.country, sector=actor.sector, org=actor.org,
-                    name=actor.text, event_count=n, first_date=first, last_date=last))
-            else:
-                conn.execute(update(a).where(a.c.code == code).values(
-                    event_count=a.c.event_count + n, first_date=first, last_date=last))
-
-
-def _actor_values(role: str, actor: ActorRef | None) -> dict[str, Any]:
-    names = ("code", "country", "sector", "org", "text", "start", "end")
-    return {f"{role}_{n}": getattr(actor, n) if actor else None for n in names}
-
-
-def _event_row(ev: Event) -> dict[str, Any]:
-    return {
-        "date": ev.date, **_actor_values("source", ev.source), **_actor_values("target", ev.target),
-        "cameo": ev.cameo, "root": ev.root, "quad_class": ev.quad_class,
-        "goldstein": ev.goldstein, "plover_event": ev.plover.event,
-        "plover_mode": ev.plover.mode, "modality": ev.modality, "attribution": ev.attribution,
-        "verb_text": ev.verb.text, "verb_lemma": ev.verb.lemma, "verb_start": ev.verb.start,
-        "verb_end": ev.verb.end, "rule": ev.rule, "sentence_index": ev.sentence_index,
-        "sentence": ev.sentence, **_location_values(ev.location),
-    }
-
-
-def _location_values(where: Location | None) -> dict[str, Any]:
-    names = ("name", "country", "lat", "lon", "feature")
-    return {f"location_{n}": getattr(where, n) if where else None for n in names}
-
-
-def _report_row(event_id: int, doc_id: int, ev: Event) -> dict[str, Any]:
-    tgt = ev.target
-    return {
-        "event_id": event_id, "document_id": doc_id, "sentence_index": ev.sentence_index,
-        "sentence": ev.sentence, "source_text": ev.source.text, "source_start": ev.source.start,
-        "source_end": ev.source.end, "target_text": tgt.text if tgt else None,
-        "target_start": tgt.start if tgt else None, "target_end": tgt.end if tgt else None,
-        "verb_text": ev.verb.text, "verb_lemma": ev.verb.lemma, "verb_start": ev.verb.start,
-        "verb_end": ev.verb.end, "rule": ev.rule, "modality": ev.modality,
-        "attribution": ev.attribution,
-    }
 
 
 # -- query helpers -----------------------------------------------------------------------------
