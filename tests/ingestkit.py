@@ -140,8 +140,10 @@ def ingest_args(corpus: Path, url: str) -> list[str]:
 
 
 def ingest_env(batch_size: int = 2, **settings: Any) -> dict[str, str]:
-    """``BLOCWATCH_*`` variables of a run: ``ingest_batch_size`` and ``settings``."""
-    env = {"BLOCWATCH_INGEST_BATCH_SIZE": str(batch_size)}
+    """``BLOCWATCH_*`` variables of a run: ``ingest_batch_size`` (and commit size) and
+    ``settings``."""
+    env = {"BLOCWATCH_INGEST_BATCH_SIZE": str(batch_size),
+           "BLOCWATCH_INGEST_COMMIT_SIZE": str(batch_size)}
     env.update({f"BLOCWATCH_{k.upper()}": str(v) for k, v in settings.items()})
     return env
 

@@ -65,7 +65,8 @@ def corpus(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def clean_run(corpus: Path, url: str, factory: Any) -> dict[str, list[tuple[Any, ...]]]:
     with Store(url) as store:
         ingest(read_sources([str(corpus)], seen=store.has_key), store, coder_factory=factory,
-               workers=1, settings=Settings.from_env(ingest_batch_size=BATCH))
+               workers=1, settings=Settings.from_env(ingest_batch_size=BATCH,
+                                                      ingest_commit_size=BATCH))
         return snapshot(store)
 
 

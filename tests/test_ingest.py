@@ -93,7 +93,8 @@ def test_same_event_in_two_stories_is_one_event(db_url: str, coder: Coder) -> No
 
 
 def test_failures_are_recorded_and_retried(db_url: str, coder: Coder) -> None:
-    settings = Settings.from_env(max_document_chars=1000, ingest_batch_size=2)
+    settings = Settings.from_env(max_document_chars=1000, ingest_batch_size=2,
+                                 ingest_commit_size=2)
     items: list[Article | DocumentError] = [
         Article("ok-1", OTHER, date="2023-03-14"),
         DocumentError("feed.jsonl:2", "not valid JSON (Expecting value at column 1)"),
@@ -118,6 +119,34 @@ def test_failures_are_recorded_and_retried(db_url: str, coder: Coder) -> None:
         assert document_snapshot(store) == before  # tried again, recorded once
         runs = store.counts().runs
         assert runs == 2
+
+
+class NoEvents:
+    """A stand-in coder: every article coded, no event."""
+
+    def code_articles(self, articles):  # type: ignore[no-untyped-def]
+        from blocwatch.records import CodedArticle
+
+        return iter([CodedArticle(a, [], []) for a in articles])
+
+
+@pytest.mark.parametrize(("batch", "commit", "writes"), [
+    (2, 4, [4, 7]),
+    (2, 2, [2, 4, 6, 7]),
+    (2, 1, [2, 4, 6, 7]),  # never less than a batch
+    (16, 64, [7]),
+])
+def test_documents_are_written_commit_size_at_a_time(db_url: str, batch: int, commit: int,
+                                                     writes: list[int]) -> None:
+    items = [Article(f"doc-{i}", " ".join(f"word{i}x{j}" for j in range(30)),
+                     date="2023-03-14") for i in range(7)]
+    settings = Settings.from_env(ingest_batch_size=batch, ingest_commit_size=commit)
+    seen: list[IngestProgress] = []
+    with Store(db_url) as store:
+        summary = ingest(items, store, coder_factory=NoEvents, settings=settings, workers=1,
+                         progress=seen.append)
+        assert [p.done for p in seen] == writes
+        assert summary.coded == 7 == len(list(store.documents(status="coded")))
 
 
 def test_guardian_twice_gives_the_same_counts(db_url: str, shared: Path) -> None:
@@ -164,7 +193,7 @@ def test_killed_run_resumes_to_the_same_events(db_url: str, coder: Coder, shared
         expected_events, expected_docs = event_snapshot(clean), document_snapshot(clean)
     assert len(expected_docs) == SUBSET and expected_events
 
-    env = {**os.environ, "BLOCWATCH_INGEST_BATCH_SIZE": "2"}
+    env = {**os.environ, "BLOCWATCH_INGEST_BATCH_SIZE": "2", "BLOCWATCH_INGEST_COMMIT_SIZE": "2"}
     cmd = [sys.executable, "-c", "from blocwatch.cli import app; app()", "ingest", str(corpus),
            "--db", db_url, "--workers", "1", "--quiet"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -11,9 +11,11 @@ How it holds together:
   failed), or to be coded.  Documents still on their way to the database are found through
   an in-memory index, so the decisions are the same however the work is split.
 * Batches of ``ingest_batch_size`` documents are coded in worker processes (each loads the
-  Coder once; with one worker, in this process) and written in input order, each batch in one
-  transaction.  A run stopped at any moment loses only uncommitted batches; run again, it
-  skips what is stored and ends with exactly the events of an uninterrupted run.
+  Coder once; with one worker, in this process).  Documents are decided on, and written in
+  input order, ``ingest_commit_size`` at a time (one database transaction, a few statements
+  whatever the number).  A run stopped at any moment loses only what was not committed;
+  run again, it skips what is stored and ends with exactly the events of an uninterrupted
+  run.
 * A document that cannot be read or coded is recorded as ``failed`` with the reason and tried
   again by the next run; the run goes on.
 """
@@ -37,7 +39,7 @@ from .errors import BlocwatchError, InputError, StoreError
 from .records import Article, CodedArticle, DocumentError
 from .settings import Settings
 from .store import Store
-from .store_write import DocumentRecord, document_ident
+from .store_write import BatchResult, DocumentRecord, document_ident
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -176,6 +178,8 @@ class _Run:
         self.store = store
         self.threshold = settings.near_duplicate_threshold
         self.batch_size = max(1, settings.ingest_batch_size)
+        self.commit_size = max(self.batch_size, settings.ingest_commit_size)
+        self.unwritten: list[DocumentRecord] = []  # coded (or not to code), not yet written
         self.window = 2 * workers
         self.progress = progress
         self.total = total
@@ -184,6 +188,7 @@ class _Run:
         self.inflight: set[str] = set()
         self.started = time.monotonic()
         self.seen = self.skipped = self.coded = self.duplicates = self.failed = 0
+        self.skipped_reported = 0
         self.events_added = self.reports_added = 0
         self.failures: list[Failure] = []
 
@@ -196,12 +201,13 @@ class _Run:
                 self.finish(*queue.popleft(), backend)
         while queue:
             self.finish(*queue.popleft(), backend)
+        self.flush()
 
     def batches(self, items: Iterable[Article | DocumentError]) -> Iterator[list[_Plan]]:
         """Batches of ``batch_size`` documents to store (or 50 times as many already
-        stored), decided on ``batch_size`` items at a time."""
+        stored), decided on ``commit_size`` items at a time."""
         batch: list[_Plan] = []
-        for chunk in _chunks(items, self.batch_size):
+        for chunk in _chunks(items, self.commit_size):
             for plan in self.plan(chunk):
                 batch.append(plan)
                 if (sum(p.record is not None for p in batch) >= self.batch_size
@@ -270,9 +276,9 @@ class _Run:
 
     def finish(self, batch: list[_Plan], future: Future[list[_Outcome]] | None,
                backend: _Backend) -> None:
+        """Take a coded batch's outcomes; write what has come when it reaches
+        ``ingest_commit_size`` documents."""
         outcomes = iter(backend.result(future, sum(p.article is not None for p in batch)))
-        records = []
-        new_failures = []
         for plan in batch:
             if plan.record is None:
                 self.skipped += 1
@@ -285,16 +291,24 @@ class _Run:
                 else:
                     record = replace(record, coded=outcome.coded,
                                      date=outcome.coded.article.date or record.date)
-            records.append(record)
-            if record.status == "failed":
-                new_failures.append(Failure(record.origin, record.error or "failed"))
-        result = self.store.write_batch(self.run_id, records)
+            self.unwritten.append(record)
+        if len(self.unwritten) >= self.commit_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the documents taken since the last write, in one transaction."""
+        records, self.unwritten = self.unwritten, []
+        if not records and self.skipped == self.skipped_reported:
+            return  # nothing new to write or to report
+        new_failures = [Failure(r.origin, r.error or "failed") for r in records
+                        if r.status == "failed"]
+        result = (self.store.write_batch(self.run_id, records) if records
+                  else BatchResult(0, 0))
         self._count(records, result.events_added, result.reports_added, new_failures)
-        for plan in batch:
-            if plan.record is not None:
-                self.inflight.discard(plan.record.ident)
-                if plan.article is not None and plan.record.fingerprint is not None:
-                    self.pending.remove(plan.record.ident, plan.record.fingerprint)
+        for record in records:
+            self.inflight.discard(record.ident)
+            if record.fingerprint is not None:
+                self.pending.remove(record.ident, record.fingerprint)
         self._report(tuple(new_failures))
 
     def _count(self, records: list[DocumentRecord], events: int, reports: int,
@@ -312,6 +326,7 @@ class _Run:
         self.failures += failures[:max(0, room)]
 
     def _report(self, new_failures: tuple[Failure, ...]) -> None:
+        self.skipped_reported = self.skipped
         if self.progress is not None:
             done = self.skipped + self.coded + self.duplicates + self.failed
             self.progress(IngestProgress(done, self.total, self.coded, self.duplicates,

@@ -61,8 +61,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("database_timeout", 30.0,
             "Seconds to wait for a SQLite database another program is writing, or for a "
             "connection to a PostgreSQL server, before giving up with an error."),
-    Setting("ingest_batch_size", 16,
-            "Documents per ingest batch: one worker job and one database transaction."),
+    Setting("ingest_batch_size", 16, "Documents per ingest batch: one worker job."),
+    Setting("ingest_commit_size", 64,
+            "Documents an ingest decides on together (stored already, duplicate) and writes "
+            "in one database transaction (at least ingest_batch_size)."),
     Setting("near_duplicate_threshold", 0.7,
             "Estimated Jaccard similarity (word 3-grams) above which a document is a "
             "near-duplicate of an earlier one."),
@@ -97,6 +99,7 @@ class Settings:
     database: str = "sqlite:///blocwatch.db"
     database_timeout: float = 30.0
     ingest_batch_size: int = 16
+    ingest_commit_size: int = 64
     near_duplicate_threshold: float = 0.7
     fetch_timeout: float = 20.0
     fetch_retries: int = 3
