@@ -44,9 +44,11 @@ from corpora import guardian, reuters  # noqa: E402
 
 from blocwatch import Coder, Settings  # noqa: E402
 from blocwatch.clean import clean  # noqa: E402
-from blocwatch.coder import chunks  # noqa: E402
 from blocwatch.ingest import ingest  # noqa: E402
-from blocwatch.records import Article  # noqa: E402
+from blocwatch.records import (
+    Article,  # noqa: E402
+    chunks,  # noqa: E402
+)
 from blocwatch.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

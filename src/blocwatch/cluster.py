@@ -25,10 +25,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .coder import chunks
 from .errors import UsageError
 from .ingest import CoderFactory, _Backend, _default_coder, _Outcome, code_batch
-from .records import Article, CodedArticle, DocumentError
+from .records import Article, CodedArticle, DocumentError, chunks
 from .settings import Settings
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
@@ -25,7 +24,7 @@ from .locate import Locator, load_gazetteer
 from .modality import indirect_speech, open_quote, quote_spans, quote_speech_verb
 from .parse import load_model, parse
 from .prefilter import Selector, SentencePlan, parse_docs
-from .records import Article, CleanArticle, CodedArticle, Event, Quote, Speaker
+from .records import Article, CleanArticle, CodedArticle, Event, Quote, Speaker, chunks
 from .settings import Settings
 from .userkb import UserKnowledge, load_user_knowledge
 
@@ -210,18 +209,3 @@ def _topic(sent: Span, mentions: list[Mention]) -> Mention | None:
                 return index[child.i]
     usable = [m for m in mentions if not m.locative]
     return usable[0] if usable else None
-
-
-T = TypeVar("T")
-
-
-def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Consecutive lists of ``size`` items (the last may be shorter)."""
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -39,7 +39,12 @@ def normalise(text: str) -> str:
 
 def text_hash(text: str) -> str:
     """SHA-256 (hex) of the normalised text."""
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+    return hash_normalised(normalise(text))
+
+
+def hash_normalised(normalised: str) -> str:
+    """:func:`text_hash` of a text given :func:`normalise`-d."""
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS, *, normalised: bool = False) -> set[str]:
@@ -167,11 +172,11 @@ class Fingerprint:
     bands: tuple[int, ...]
 
     @classmethod
-    def of(cls, text: str, threshold: float) -> Fingerprint:
-        norm = normalise(text)
+    def of(cls, text: str, threshold: float, *, normalised: bool = False) -> Fingerprint:
+        """``normalised``: ``text`` is :func:`normalise`-d already."""
+        norm = text if normalised else normalise(text)
         sig = Signature.of(norm, normalised=True)
-        return cls(hashlib.sha256(norm.encode("utf-8")).hexdigest(), sig,
-                   sig.bands(threshold) if sig else ())
+        return cls(hash_normalised(norm), sig, sig.bands(threshold) if sig else ())
 
 
 @dataclass(frozen=True)

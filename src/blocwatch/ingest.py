@@ -32,11 +32,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
-from .dedup import Fingerprint, Match, PendingIndex, text_hash
+from .dedup import Fingerprint, Match, PendingIndex, hash_normalised, normalise
 from .errors import BlocwatchError, InputError, StoreError
-from .records import Article, CodedArticle, DocumentError
+from .records import Article, CodedArticle, DocumentError, chunks
 from .settings import Settings
 from .store import Store
 from .store_write import BatchResult, DocumentRecord, document_ident
@@ -45,7 +45,6 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 MAX_FAILURES_KEPT = 1000
-T = TypeVar("T")
 
 
 class ArticleCoder(Protocol):
@@ -207,7 +206,7 @@ class _Run:
         """Batches of ``batch_size`` documents to store (or 50 times as many already
         stored), decided on ``commit_size`` items at a time."""
         batch: list[_Plan] = []
-        for chunk in _chunks(items, self.commit_size):
+        for chunk in chunks(items, self.commit_size):
             for plan in self.plan(chunk):
                 batch.append(plan)
                 if (sum(p.record is not None for p in batch) >= self.batch_size
@@ -223,11 +222,13 @@ class _Run:
         signature: stored already (a resumed run), or an exact duplicate; then a near
         duplicate, or to code."""
         self.seen += len(items)
-        hashes = [text_hash(it.text) if isinstance(it, Article) else "" for it in items]
+        texts = [normalise(it.text) if isinstance(it, Article) else "" for it in items]
+        hashes = [hash_normalised(t) if isinstance(it, Article) else ""
+                  for it, t in zip(items, texts, strict=True)]
         copies = self.store.stored_copies([h for h in hashes if h])
         plans: list[_Plan] = []
         fresh: list[tuple[int, DocumentRecord, Match | None]] = []
-        for item, hashed in zip(items, hashes, strict=True):
+        for item, text, hashed in zip(items, texts, hashes, strict=True):
             if isinstance(item, DocumentError):
                 plans.append(self._failed(item))
                 continue
@@ -239,7 +240,8 @@ class _Run:
                 continue
             self.inflight.add(ident)
             base = DocumentRecord(key=item.id, origin=item.origin or item.id, status="coded",
-                                  fingerprint=Fingerprint.of(item.text, self.threshold),
+                                  fingerprint=Fingerprint.of(text, self.threshold,
+                                                              normalised=True),
                                   source=item.source, url=item.url, title=item.title,
                                   date=item.date, chars=len(item.text))
             exact = next((c.id for c in same if c.ident != ident), None)
@@ -358,17 +360,6 @@ def _ready(future: Future[list[_Outcome]] | None) -> bool:
     return future is None or future.done()
 
 
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    chunk: list[T] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 # -- coding, in this process or in workers --------------------------------------------------
 def code_batch(coder: ArticleCoder, articles: list[Article]) -> list[_Outcome]:
     """Code ``articles``; when the batch fails, code them one by one so that only the bad
@@ -385,7 +376,7 @@ def code_batch(coder: ArticleCoder, articles: list[Article]) -> list[_Outcome]:
 
 
 class _Backend:
-    """Codes each batch in this process when it is submitted (the base of the others)."""
+    """Codes batches in this process; :class:`_PoolBackend` in worker processes."""
 
     workers = 1
 
@@ -393,14 +384,11 @@ class _Backend:
         self.factory = factory
         self.coder: ArticleCoder | None = None  # built with the first batch to code
 
-    def code(self, articles: list[Article]) -> list[_Outcome]:
+    def submit(self, articles: list[Article]) -> Future[list[_Outcome]]:
         if self.coder is None:
             self.coder = self.factory()
-        return code_batch(self.coder, articles)
-
-    def submit(self, articles: list[Article]) -> Future[list[_Outcome]]:
         future: Future[list[_Outcome]] = Future()
-        future.set_result(self.code(articles))
+        future.set_result(code_batch(self.coder, articles))
         return future
 
     def result(self, future: Future[list[_Outcome]] | None, n: int) -> list[_Outcome]:

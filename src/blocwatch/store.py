@@ -41,7 +41,7 @@ from . import store_write
 from .dedup import Fingerprint, Match
 from .errors import StoreError
 from .records import ActorRef, Event, Location, Plover, VerbRef
-from .store_write import BatchResult, DocumentRecord, StoredCopy
+from .store_write import BatchResult, DocumentRecord, StoredCopy, _now
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -57,10 +57,6 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # -- records coming out ---------------------------------------------------------------------
