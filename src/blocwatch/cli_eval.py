@@ -18,12 +18,13 @@ class GoldFormat(enum.StrEnum):
     quadclass = "quadclass"
     dyads = "dyads"
     attribution = "attribution"
+    raters = "raters"
 
 
 @app.command("eval")
 def eval_command(
     fmt: Annotated[GoldFormat, typer.Argument(metavar="FORMAT", help=(
-        "petrarch, blocwatch, quadclass, dyads or attribution."))],
+        "petrarch, blocwatch, quadclass, dyads, attribution or raters."))],
     gold: Annotated[Path, typer.Argument(metavar="GOLD", help="Gold file (or folder).")],
     petrarch_dictionaries: Annotated[Path | None, typer.Option(
         "--petrarch-dictionaries", help="Code with PETRARCH/TABARI dictionaries in DIR.")

@@ -15,6 +15,11 @@ Matching rules (the same for every coder):
   weight (ties: the first).
 - dyads: a predicted source (target) span matches a gold one when they overlap (lenient)
   or are equal (strict).
+- raters: a sentence's predicted roots are the roots of its events.  ``majority`` scores
+  them against the roots that at least half of the sentence's codings give, roots 01-02
+  (statements, appeals) aside on both sides; ``attested`` counts a predicted root right
+  when some coding gives it; ``sentences.attested`` is the share of the sentences with an
+  event whose events carry at least one attested root.
 - attribution: a predicted quotation matches a gold content span when their word sets
   have a Dice overlap of at least 0.5; its speaker matches when the speaker text overlaps
   the gold source text the same way.
@@ -31,7 +36,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from . import gold as gold_module
-from .gold import AttributionDoc, ClassCase, EventCase, GoldEvent, SpanCase
+from .gold import AttributionDoc, ClassCase, EventCase, GoldEvent, RatedCase, SpanCase
 from .records import ActorRef, Article, CodedArticle, Event
 
 QUAD_OF_ROOT = {f"{n:02d}": (1 if n <= 5 else 2 if n <= 8 else 3 if n <= 13 else 4)
@@ -300,6 +305,45 @@ def score_quadclass(cases: Sequence[ClassCase], coder: ArticleCoder, worst: int 
     return report
 
 
+# -- rater codings ---------------------------------------------------------------------
+MINOR_ROOTS = frozenset({"01", "02"})
+
+
+def score_raters(cases: Sequence[RatedCase], coder: ArticleCoder, worst: int = 20) -> Report:
+    report = Report("raters", len(cases))
+    majority, attested = [0, 0, 0], [0, 0, 0]
+    coded = hit_sentences = 0
+    errors = []
+    for case, events in zip(cases, _code_cases(coder, cases), strict=True):
+        pred = {e.root for e in events}
+        gold = case.majority() - MINOR_ROOTS
+        major_pred = pred - MINOR_ROOTS
+        majority[0] += len(gold & major_pred)
+        majority[1] += len(major_pred)
+        majority[2] += len(gold)
+        given = case.attested()
+        attested[0] += len(pred & given)
+        attested[1] += len(pred)
+        attested[2] += len(given)
+        if pred:
+            coded += 1
+            hit_sentences += bool(pred & given)
+        for root in gold | major_pred:
+            report.confusion[(root if root in gold else "none",
+                              root if root in major_pred else "none")] += 1
+        n_err = len(gold ^ major_pred) + len(pred - given)
+        if n_err:
+            errors.append(ErrorCase(case.id, case.text, tuple(sorted(
+                f"{r} ({case.share(r):.0%})" for r in given)), tuple(map(_describe, events)),
+                n_err))
+    report.scores = {"roots.majority": Score(*majority), "roots.attested": Score(*attested)}
+    report.figures = {
+        "sentences.coded": round(coded / len(cases), 4) if cases else 0.0,
+        "sentences.attested": round(hit_sentences / coded, 4) if coded else 0.0}
+    report.worst = sorted(errors, key=lambda e: -e.errors)[:worst]
+    return report
+
+
 # -- spans ------------------------------------------------------------------------------
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
@@ -393,7 +437,7 @@ def evaluate(fmt: str, path: Path, coder: ArticleCoder, *, limit: int | None = N
     if fmt in ("petrarch", "blocwatch"):
         return score_events(fmt, cases, coder, worst)
     scorer = {"quadclass": score_quadclass, "dyads": score_dyads,
-              "attribution": score_attribution}[fmt]
+              "attribution": score_attribution, "raters": score_raters}[fmt]
     return scorer(cases, coder, worst)  # type: ignore[operator]
 
 

@@ -9,10 +9,16 @@
   ``T`` (target), blank line between sentences.
 - ``attribution``: PolNeAR brat standoff: ``train/text/NAME.txt`` with
   ``train/attributions/NAME_ANNOTATOR.ann`` (``Source``/``Cue``/``Content`` spans).
+- ``raters``: CSV files of sentences coded in CAMEO by several raters (the CAMEO_ConfliBERT
+  annotation rounds): a ``sentences`` column and, per rater k, ``anncomplete_k`` and
+  ``ActionN_CAMEO_k`` cells such as ``3-11 Disapprove`` (penta class 3, root 11).  A folder
+  is read as all its ``*.csv`` files; the same sentence coded in several files or rounds
+  gathers all its codings (one per rater who finished, its set of roots, possibly empty).
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -22,7 +28,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-FORMATS = ("petrarch", "blocwatch", "quadclass", "dyads", "attribution")
+FORMATS = ("petrarch", "blocwatch", "quadclass", "dyads", "attribution", "raters")
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,30 @@ class SpanCase:
     text: str
     sources: tuple[tuple[int, int], ...]
     targets: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class RatedCase:
+    """A sentence and its codings: one set of CAMEO roots ("01".."20") per rater who
+    finished it (empty when that rater saw no event)."""
+
+    id: str
+    text: str
+    codings: tuple[frozenset[str], ...]
+
+    def share(self, root: str) -> float:
+        """The share of codings that give ``root``."""
+        return sum(root in c for c in self.codings) / len(self.codings) if self.codings \
+            else 0.0
+
+    def majority(self) -> frozenset[str]:
+        """Roots that at least half of the codings give."""
+        given = frozenset().union(*self.codings) if self.codings else frozenset()
+        return frozenset(r for r in given if self.share(r) >= 0.5)
+
+    def attested(self) -> frozenset[str]:
+        """Roots that some coding gives."""
+        return frozenset().union(*self.codings) if self.codings else frozenset()
 
 
 @dataclass(frozen=True)
@@ -203,6 +233,58 @@ def _brat_attributions(ann: Path, text: str) -> Iterator[GoldAttribution]:
         yield GoldAttribution(src, (content[1], content[2]),
                               text[src[0]:src[1]] if src else "",
                               text[content[1]:content[2]])
+
+
+_RATER_ROOT = re.compile(r"^\s*\d+\s*-\s*(\d{1,2})\b")
+_ACTION_COLUMN = re.compile(r"^Action\d+_CAMEO_(\d+)$")
+
+
+def read_raters(path: Path) -> Iterator[RatedCase]:
+    """Sentences with their codings, in the order first seen (files sorted by name)."""
+    files = sorted(path.glob("*.csv")) if path.is_dir() else [path]
+    if not files:
+        raise InputError(str(path), "no *.csv files of rater codings here")
+    codings: dict[str, list[frozenset[str]]] = {}
+    for file in files:
+        for where, row in _csv_rows(file):
+            text = " ".join((row.get("sentences") or "").split())
+            if not text:
+                raise InputError(where, "no 'sentences' cell: expected the CAMEO rater "
+                                        "columns (sentences, anncomplete_k, ActionN_CAMEO_k)")
+            found = codings.setdefault(text, [])
+            for rater in _finished_raters(row):
+                found.append(frozenset(_rater_roots(row, rater)))
+    for n, (text, sets) in enumerate(codings.items(), 1):
+        yield RatedCase(str(n), text, tuple(sets))
+
+
+def _csv_rows(file: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    try:
+        with file.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames or "sentences" not in reader.fieldnames:
+                raise InputError(str(file), "not a rater CSV: it needs a 'sentences' column")
+            for lineno, row in enumerate(reader, 2):
+                yield f"{file}:{lineno}", row
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise InputError(str(file), f"cannot read rater CSV ({err})") from None
+
+
+def _finished_raters(row: dict[str, str]) -> list[str]:
+    return [key.removeprefix("anncomplete_") for key, value in row.items()
+            if key and key.startswith("anncomplete_")
+            and (value or "").strip().lower() == "true"]
+
+
+def _rater_roots(row: dict[str, str], rater: str) -> set[str]:
+    roots = set()
+    for key, value in row.items():
+        m = _ACTION_COLUMN.match(key or "")
+        if m and m.group(1) == rater and value:
+            code = _RATER_ROOT.match(value)
+            if code and 1 <= int(code.group(1)) <= 20:
+                roots.add(f"{int(code.group(1)):02d}")
+    return roots
 
 
 def _lines(path: Path) -> list[str]:
