@@ -8,8 +8,11 @@ Rules, in order (each a small function):
 2. agents: office and group nouns ("foreign ministry", "troops", "President");
 3. compounds: "North Korea's foreign ministry", "Seoul forces", "South Korean President
    Yoon Suk-yeol", "the foreign minister of Japan" become one mention, country + sector;
-4. context: "the North"/"the South" (Koreas), bare definite agents ("the ministry")
-   take the country of the nearest actor before them (this sentence, then earlier ones);
+4. context: "the North"/"the South" (Koreas); an agent with no country of its own
+   ("police", "the ministry", "a suicide bomber") takes the country of the nearest actor
+   before it (this sentence, then earlier ones), else of a place the sentence names
+   ("in Pakistan's Swat valley"), else the article's (its dateline: "ABUJA --"), else
+   CAMEO's unknown country ``---`` ("---COP"); those have no country for relations;
 5. locations: a name that is the object of a locative preposition ("a summit in Spain",
    "headquarters in Brussels, Belgium") is marked ``locative`` and never becomes a source
    or target unless a lexicon frame asks for that preposition.
@@ -31,6 +34,7 @@ DEFINITE = frozenset({"the", "its", "their", "his", "her", "our", "this", "that"
 # Sectors a bare group keeps even when no country is found ("rebels said ...").
 STANDALONE_SECTORS = frozenset({"REB", "INS", "OPP", "CVL", "REF", "UAF", "SEP", "CRM"})
 KOREAS = {"north": "PRK", "south": "KOR"}
+UNKNOWN_COUNTRY = "---"  # CAMEO's country of an actor whose country nothing tells
 # Capitalised words that may stand before a country name without making a new name.
 _NAME_MODIFIERS_OK = frozenset({"communist", "mainland", "soviet", "islamic", "federal",
                                 "imperial", "democratic", "neighbouring", "neighboring",
@@ -58,6 +62,8 @@ class Mention:
     def code(self) -> str:
         if self.igo_code:
             return self.igo_code
+        if self.country is None and self.sector:
+            return f"{UNKNOWN_COUNTRY}{self.sector}"
         return f"{self.country or ''}{self.sector or ''}"
 
     def ref(self, sent: Span) -> ActorRef:
@@ -76,13 +82,14 @@ class ActorFinder:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
 
-    def find(self, sent: Span, date: str | None,
-             context: Sequence[Mention] = ()) -> list[Mention]:
-        """Mentions of one sentence.  ``context``: resolved mentions of earlier sentences."""
+    def find(self, sent: Span, date: str | None, context: Sequence[Mention] = (),
+             home: str | None = None) -> list[Mention]:
+        """Mentions of one sentence.  ``context``: resolved mentions of earlier sentences;
+        ``home``: the article's country (its dateline), for agents nothing else places."""
         names = self._names(sent, date)
         agents = self._agents(sent, names)
         mentions = _mark(sent, _combine(sent, names, agents))
-        return _mark(sent, self._contextual(sent, mentions, context))
+        return _mark(sent, self._contextual(sent, mentions, context, home))
 
     def names(self, sent: Span, date: str | None) -> list[Mention]:
         """Knowledge-base names of a sentence, parsed or not (rule 1 alone)."""
@@ -157,7 +164,7 @@ class ActorFinder:
 
     # -- rule 4: context -----------------------------------------------------------
     def _contextual(self, sent: Span, mentions: list[Mention],
-                    context: Sequence[Mention]) -> list[Mention]:
+                    context: Sequence[Mention], home: str | None) -> list[Mention]:
         doc, extra = sent.doc, []
         taken = {i for m in mentions for i in range(m.start, m.end)}
         seen = {m.country for m in context if m.country} | {
@@ -170,16 +177,14 @@ class ActorFinder:
                     and (tok.i + 1 >= sent.end or doc[tok.i + 1].pos_ != "PROPN")):
                 extra.append(Mention(tok.i - 1, tok.i + 1, KOREAS[word], None, None, None,
                                      "context"))
+        places = [m.country for m in mentions if m.country and is_locative(doc, m)]
         result: list[Mention] = []
         for m in sorted([*mentions, *extra], key=lambda m: m.start):
             if not m.agent_only:
                 result.append(m)
                 continue
-            resolved = _nearest_country(m, [*context, *result])
-            if resolved is not None:
-                result.append(replace(m, country=resolved, agent_only=False))
-            elif m.sector in STANDALONE_SECTORS:
-                result.append(replace(m, agent_only=False))
+            resolved = _nearest_country(m, [*context, *result]) or next(iter(places), home)
+            result.append(replace(m, country=resolved, agent_only=False))
         return result
 
 
@@ -229,6 +234,8 @@ def _combine(sent: Span, names: list[Mention],
         if owner is None:
             owner = _owner_after(doc, by_start, a_end, sent.end)
         person = by_start.get(a_end) if kind == "role" else None
+        if kind == "role" and person is None:  # "President Otto Pérez Molina"
+            a_end = _name_after(doc, a_end, sent.end, by_start)
         if person is not None and person.kind == "person":
             used.add(person.start)
             start = owner.start if owner is not None else a_start
@@ -239,10 +246,8 @@ def _combine(sent: Span, names: list[Mention],
         if owner is None or owner.igo_code:
             det = doc[a_start - 1].lower_ if a_start > sent.start else ""
             start = a_start - 1 if det in DEFINITE else a_start
-            agent_only = Mention(start, a_end, None, sector, None, None, "agent",
-                                 agent_only=True)
-            if det in DEFINITE or sector in STANDALONE_SECTORS:
-                out.append(agent_only)
+            out.append(Mention(start, a_end, None, sector, None, None, "agent",
+                               agent_only=True))
             continue
         used.add(owner.start)
         owner_sector = owner.sector if owner.kind == "institution" else sector
@@ -254,6 +259,18 @@ def _combine(sent: Span, names: list[Mention],
                            owner_sector, None, None, "agent"))
     out += [m for m in names if m.start not in used]
     return sorted(out, key=lambda m: m.start)
+
+
+def _name_after(doc: object, end: int, sent_end: int, names: dict[int, Mention]) -> int:
+    """The end of a person's name the knowledge base does not know, right after an office
+    ("deputy prime minister Frances Fitzgerald"): up to four proper nouns."""
+    stop = end
+    while stop < min(sent_end, end + 4) and stop not in names:
+        tok: Token = doc[stop]  # type: ignore[index]
+        if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            break
+        stop += 1
+    return stop
 
 
 def _owner_before(doc: object, names: list[Mention], a_start: int,

@@ -46,11 +46,16 @@ _CREDITS = re.compile(r"^\(?(?:reporting|writing|editing|additional reporting) b
 _LABEL_LINE = re.compile(r"^[^.!?\"]{1,40}:\s*$")
 _DATELINE = re.compile(
     r"""^(?P<place>[A-Z][A-Z.'\-]+(?:\ [A-Z][A-Z.'\-]+){0,3})
-        (?:,\ (?P<extra>[A-Z][A-Za-z]{2,9}\.?\ \d{1,2}|[A-Z][A-Za-z]+))?
+        (?:,\ (?P<extra>[A-Z][A-Za-z]{2,9}\.?\ \d{1,2}|[A-Z][A-Za-z.]+(?:\ [A-Z][A-Za-z.]+)?))?
         (?:\ ?\((?P<agency>[A-Za-z .&-]{2,30})\))?
-        \ ?-{1,2}\ +(?=\S)""",
+        (?:\ ?-{1,2}\ +|:\ +)(?=\S)""",
     re.VERBOSE,
 )
+# "Abuja -- The military", "Cape Town - A total": a place in title case before a dash.
+_TITLE_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][a-z]+(?:\ [A-Z][a-z]+){0,2})(?:,\ (?P<extra>[A-Z][a-z]+))?"
+    r"(?:\ \((?P<agency>[A-Za-z .&-]{2,30})\))?\ -{1,2}\ +(?=[A-Z\"])")
+_DATE_EXTRA = re.compile(r"\d")
 
 
 def normalise(text: str) -> str:
@@ -67,13 +72,18 @@ def is_boilerplate(line: str) -> bool:
 
 
 def split_dateline(paragraph: str) -> tuple[str | None, str]:
-    """``"SEOUL, June 27 (Reuters) - North Korea..."`` -> ``("SEOUL", "North Korea...")``."""
-    match = _DATELINE.match(paragraph)
+    """``"SEOUL, June 27 (Reuters) - North Korea..."`` -> ``("SEOUL", "North Korea...")``;
+    ``"MINGORA, Pakistan (Reuters) - A suicide..."`` -> ``("MINGORA, Pakistan", ...)``;
+    also ``"CAIRO: ..."`` and ``"Abuja -- ..."``."""
+    match = _DATELINE.match(paragraph) or _TITLE_DATELINE.match(paragraph)
     if not match:
         return None, paragraph
     place = match.group("place").strip()
     if len(place) < 3 or not any(ch.isalpha() for ch in place):
         return None, paragraph
+    extra = match.group("extra")
+    if extra and not _DATE_EXTRA.search(extra):
+        place = f"{place}, {extra}"
     return place, paragraph[match.end():]
 
 

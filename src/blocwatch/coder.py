@@ -17,12 +17,16 @@ from spacy.tokens import Doc, Span, Token
 
 from . import kb as kb_module
 from .actors import ActorFinder, Mention
+from .baselayer import load_base_layer
 from .clean import prepare
-from .events import ArticleContext, EventCoder, SentenceInput
+from .events import ArticleContext, EventCoder, SentenceInput, under_appeal
+from .fallback import LearnedEvents
+from .learned import SentenceModel, load_sentence_model
 from .lexicon import Lexicon, load_lexicon
 from .locate import Locator, load_gazetteer
 from .modality import indirect_speech, open_quote, quote_spans, quote_speech_verb
 from .parse import load_model, parse
+from .patterns import PatternCoder
 from .prefilter import Selector, SentencePlan, parse_docs
 from .records import Article, CleanArticle, CodedArticle, Event, Quote, Speaker, chunks
 from .settings import Settings
@@ -37,20 +41,33 @@ class Coder:
 
     def __init__(self, settings: Settings | None = None, *, nlp=None,  # type: ignore[no-untyped-def]
                  lexicon: Lexicon | None = None,
-                 knowledge: kb_module.KnowledgeBase | None = None) -> None:
+                 knowledge: kb_module.KnowledgeBase | None = None,
+                 sentence_model: SentenceModel | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self.nlp = nlp if nlp is not None else load_model(self.settings.model)
         tokenizer = self.nlp.tokenizer
         user = _user_knowledge(self.settings.knowledge_files)
+        self.base = load_base_layer() if self.settings.base_layer else None
         self.kb = knowledge or kb_module.build(
             lambda s: [t.text for t in tokenizer(s)],
-            entries=[*user.actors, *kb_module.load_entries()] if user else None)
+            entries=[*user.actors, *kb_module.load_entries()] if user else None,
+            base=(self.base.actors, self.base.agents) if self.base else None)
         self.lexicon = lexicon or load_lexicon(extra=user.verbs if user else ())
         self.actors = ActorFinder(self.kb)
         self.events = EventCoder(self.lexicon)
+        self.patterns = PatternCoder(self.base, self.lexicon,
+                                     lambda s: [t.text for t in tokenizer(s)]
+                                     ) if self.base else None
+        if sentence_model is None and self.settings.learned:
+            sentence_model = load_sentence_model()
+        self.learned = LearnedEvents(
+            sentence_model, self.events, *((self.patterns.verb_code, self.patterns.knows)
+                                           if self.patterns else ())) if sentence_model else None
         self.selector = Selector(self.nlp, self.kb, self.lexicon, self.actors,
                                  enabled=self.settings.prefilter,
-                                 max_tokens=self.settings.max_sentence_tokens)
+                                 max_tokens=self.settings.max_sentence_tokens,
+                                 base_forms=self.patterns.forms if self.patterns else frozenset(),
+                                 model=sentence_model)
         self.locator: Locator | None = None
         if self.settings.locations:
             self.locator = Locator(load_gazetteer())
@@ -87,6 +104,7 @@ class Coder:
     def _code_planned(self, art: CleanArticle, plans: list[SentencePlan],
                       docs: Iterator[Doc]) -> CodedArticle:
         ctx = ArticleContext()
+        home = self._home(art.dateline)
         events: list[Event] = []
         quotes: list[Quote] = []
         index = 0
@@ -98,14 +116,15 @@ class Coder:
             sent = next(docs)[:] if plan.parse else None
             if sent is not None:
                 window = ctx.sentence_mentions[-self.settings.coref_window:]
-                mentions = self.actors.find(sent, art.date, [m for s in window for m in s])
+                mentions = self.actors.find(sent, art.date, [m for s in window for m in s],
+                                            home or _main_country(ctx))
                 if plan.candidate:
                     ctx.sentence_mentions.append([m for m in mentions if not m.locative])
                 speaker, ranges, found, spk_text = self._quotes(sent, mentions, ctx, carry)
                 quotes += [Quote(art.id, s_index, text, spk) for text, spk in found]
                 item = SentenceInput(art.id, s_index, sent, art.date, tuple(mentions),
                                      speaker, ranges)
-                coded = self._locate(sent, self.events.code_sentence(item, ctx), ctx,
+                coded = self._locate(sent, self._code_sentence(item, ctx), ctx,
                                      art.dateline)
                 events += coded
                 ctx.events += coded
@@ -124,6 +143,31 @@ class Coder:
                 ctx.topics += sorted(names, key=lambda m: not m.is_subject)[:1]
         return CodedArticle(art, tuple(events), tuple(quotes))
 
+    def _home(self, dateline: str | None) -> str | None:
+        """The country of the article's dateline ("MINGORA, Pakistan", "ABUJA"): its last
+        part that names a country or a place of one (knowledge base, then gazetteer)."""
+        for part in reversed([p.strip() for p in (dateline or "").split(",") if p.strip()]):
+            entries = self.kb.lookup([t.text for t in self.nlp.tokenizer(part)])
+            countries = {e.country for e in entries if e.country and e.kind in (
+                "country", "capital", "demonym")}
+            if len(countries) == 1:
+                return countries.pop()
+            if self.locator is not None:
+                places = self.locator.gazetteer.lookup(part)
+                if places and places[0].country:
+                    return places[0].country
+        return None
+
+    def _code_sentence(self, item: SentenceInput, ctx: ArticleContext) -> list[Event]:
+        """The lexicon's events, then the base layer's on the verbs it left alone."""
+        coded = self.events.code_sentence(item, ctx)
+        if self.patterns is not None:
+            coded += self.patterns.code_sentence(item, ctx, coded, self.events.attribution,
+                                                 under_appeal)
+        if self.learned is not None:
+            coded = self.learned.apply(item, ctx, coded)
+        return coded
+
     def _locate(self, sent: Span, events: list[Event], ctx: ArticleContext,
                 dateline: str | None) -> list[Event]:
         if self.locator is None or not events:
@@ -132,8 +176,8 @@ class Coder:
         if not places:
             return events
         countries = {m.country for ms in ctx.sentence_mentions for m in ms if m.country}
-        if dateline:
-            countries |= {p.country for p in self.locator.gazetteer.lookup(dateline)
+        for part in (dateline or "").split(","):
+            countries |= {p.country for p in self.locator.gazetteer.lookup(part.strip())
                           if p.country}
         out = []
         for ev in events:
@@ -184,10 +228,20 @@ class Coder:
         subj, _ = subject(verb)
         if subj is None:
             return None, ""
-        actors = self.events._actors(subj, _probe(sent, mentions), ctx, index, None)
+        actors = self.events.actors_of(subj, _probe(sent, mentions), ctx, index, None)
         left = subj.left_edge.idx - sent.start_char
         right = subj.idx + len(subj.text) - sent.start_char
         return (actors[0] if actors else None), sent.text[left:right]
+
+
+def _main_country(ctx: ArticleContext) -> str | None:
+    """The country the article has named most often so far (not as a place)."""
+    counts: dict[str, int] = {}
+    for mentions in ctx.sentence_mentions:
+        for m in mentions:
+            if m.country and m.kind in ("country", "capital", "demonym"):
+                counts[m.country] = counts.get(m.country, 0) + 1
+    return max(counts, key=lambda c: counts[c]) if counts else None
 
 
 def _user_knowledge(files: str) -> UserKnowledge | None:

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from . import gold as gold_module
+from .clean import normalise
 from .gold import AttributionDoc, ClassCase, EventCase, GoldEvent, RatedCase, SpanCase
 from .records import ActorRef, Article, CodedArticle, Event
 
@@ -349,6 +350,17 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _sentence_offsets(text: str, events: Sequence[Event]) -> dict[str, int]:
+    """Where each event's sentence starts in ``text``: the coder's sentences are cleaned
+    (straight quotes, a dateline split off), so they are looked up in the cleaned text,
+    whose offsets are the text's own when cleaning kept its length."""
+    cleaned = normalise(text)
+    if len(cleaned) != len(text):
+        cleaned = text
+    found = {e.sentence: cleaned.find(e.sentence) for e in events}
+    return {sentence: at for sentence, at in found.items() if at >= 0}
+
+
 def score_dyads(cases: Sequence[SpanCase], coder: ArticleCoder, worst: int = 20) -> Report:
     report = Report("dyads", len(cases))
     counts = {f"{side}.{mode}": [0, 0, 0] for side in ("source", "target")
@@ -356,13 +368,11 @@ def score_dyads(cases: Sequence[SpanCase], coder: ArticleCoder, worst: int = 20)
     errors = []
     for case, events in zip(cases, _code_cases(coder, cases), strict=True):
         n_err = 0
+        offsets = _sentence_offsets(case.text, events)
         for side, gold_spans in (("source", case.sources), ("target", case.targets)):
-            pred = sorted({(r.start, r.end) for e in events
-                           if (r := getattr(e, side)) is not None and e.sentence_index >= 0
-                           and e.sentence in case.text})
-            base = {e.sentence: case.text.find(e.sentence) for e in events}
-            shift = next(iter(base.values()), 0) if base else 0
-            pred = [(a + shift, b + shift) for a, b in pred]
+            pred = sorted({(r.start + offsets[e.sentence], r.end + offsets[e.sentence])
+                           for e in events if (r := getattr(e, side)) is not None
+                           and e.sentence_index >= 0 and e.sentence in offsets})
             for mode, same in (("lenient", _overlap), ("strict", lambda a, b: a == b)):
                 c = counts[f"{side}.{mode}"]
                 hits = sum(1 for g in gold_spans if any(same(g, p) for p in pred))

@@ -86,7 +86,7 @@ class EventCoder:
         index = {i: m for m in item.mentions for i in range(m.start, m.end)}
         out: list[Event] = []
         for tok in item.sent:
-            if not _verb_like(tok) or _under_appeal(tok):
+            if not _verb_like(tok) or under_appeal(tok):
                 continue
             for entry in self._entries_for(tok):
                 events = self._try_entry(item, ctx, index, tok, entry, out)
@@ -114,13 +114,13 @@ class EventCoder:
         role = ""
         between = [t for t in frames.role_tokens(noun, None, "prep:between", False)]
         if "prep:between" in entry.targets and between:
-            pair = self._actors(between[0], item, ctx, index, None)
+            pair = self.actors_of(between[0], item, ctx, index, None)
             if len(pair) >= 2:
                 sources, targets, role = pair[:1], pair[1:], "prep:between"
         if not sources:
             for tok in [*frames.children(noun, "poss", "compound", "amod", "nmod"),
                         *frames.role_tokens(noun, None, "prep:by", False)]:
-                sources = self._actors(tok, item, ctx, index, None)
+                sources = self.actors_of(tok, item, ctx, index, None)
                 if sources:
                     break
         if not sources:
@@ -134,7 +134,7 @@ class EventCoder:
                         tok, *[t for t in frames.children(tok, "poss", "compound", "amod")
                                if t.lower_ not in PRONOUNS]]
                     targets = [m for t in owners
-                               for m in self._actors(t, item, ctx, index, sources)
+                               for m in self.actors_of(t, item, ctx, index, sources)
                                if all(m.code != s.code for s in sources)]
                     if targets:
                         role = r
@@ -144,7 +144,7 @@ class EventCoder:
         if not targets and not entry.no_target:
             return []
         mood = _nominal_modality(noun, entry.modality)
-        attribution = self._attribution(item, ctx, index, noun)
+        attribution = self.attribution(item, ctx, index, noun)
         out = []
         for src in sources:
             for tgt in (targets or [None]):
@@ -166,21 +166,13 @@ class EventCoder:
                 return None
         if entry.particle and not frames.has_particle(verb, entry.particle):
             return None
-        sources = self._actors(subj_tok, item, ctx, index, None) if subj_tok else []
+        sources = self.actors_of(subj_tok, item, ctx, index, None) if subj_tok else []
         if not sources and item.quote_speaker is not None and subj_tok is not None \
                 and subj_tok.lower_ in SPEAKER_PRONOUNS:
             sources = [replace(item.quote_speaker, start=subj_tok.i, end=subj_tok.i + 1)]
         if not sources:
             return None if not entry.nouns else []
-        mood, under_intent = modality(verb, entry.modality)
-        code = intent_code(entry.code) if under_intent else entry.code
-        shift = code_shift(verb)
-        if shift == "refusal" and self.lexicon.code(entry.code).quad <= 2:
-            code = refusal_code(entry.code)  # "refused to release": a rejection (12x)
-        elif shift == "refusal":
-            mood = "negated"  # "declined to criticise": the act did not happen
-        elif shift == "attempt":
-            code = attempt_code(entry.code)
+        code, mood = verb_code(self.lexicon, verb, entry.code, entry.modality)
         targets, target_role = self._targets(item, ctx, index, verb, noun, entry, passive,
                                              sources)
         if not targets:
@@ -196,7 +188,7 @@ class EventCoder:
             mood_mutual = mood == "asserted"
         if not targets and not entry.no_target:
             return []
-        attribution = self._attribution(item, ctx, index, verb)
+        attribution = self.attribution(item, ctx, index, verb)
         events = []
         dyads = pairs if pairs is not None else [(src, tgt) for src in sources
                                                   for tgt in (targets or [None])]
@@ -225,13 +217,13 @@ class EventCoder:
                     else:
                         tokens = [tok]
                     found = [m for t in tokens
-                             for m in self._actors(t, item, ctx, index, sources, allow_loc)
+                             for m in self.actors_of(t, item, ctx, index, sources, allow_loc)
                              if all(m.code != s.code for s in sources)]
                     if found:
                         return found, role
         return [], ""
 
-    def _actors(self, tok: Token, item: SentenceInput, ctx: ArticleContext,
+    def actors_of(self, tok: Token, item: SentenceInput, ctx: ArticleContext,
                 index: dict[int, Mention], exclude: list[Mention] | None,
                 allow_locative: bool = False) -> list[Mention]:
         found: list[Mention] = []
@@ -283,7 +275,7 @@ class EventCoder:
                     return [_mention_of(earlier, obj)], refined
         return [], code
 
-    def _attribution(self, item: SentenceInput, ctx: ArticleContext,
+    def attribution(self, item: SentenceInput, ctx: ArticleContext,
                      index: dict[int, Mention], verb: Token) -> str | None:
         offset = verb.idx - item.sent.start_char
         if item.quote_speaker is not None and any(a <= offset < b
@@ -295,24 +287,51 @@ class EventCoder:
         subj, _ = frames.subject(gov)
         if subj is None:
             return None
-        speakers = self._actors(subj, item, ctx, index, None)
+        speakers = self.actors_of(subj, item, ctx, index, None)
         return speakers[0].code if speakers else None
 
     def _event(self, item: SentenceInput, src: Mention, tgt: Mention | None, code: str,
                mood: str, attribution: str | None, verb: Token, entry: VerbEntry,
                role: str) -> Event:
-        info = self.lexicon.code(code)
-        sent = item.sent
-        start = verb.idx - sent.start_char
-        return Event(
-            doc_id=item.doc_id, sentence_index=item.sentence_index, sentence=sent.text,
-            date=item.date, source=_ref(src, sent), target=_ref(tgt, sent) if tgt else None,
-            cameo=code, root=info.root, quad_class=info.quad, goldstein=info.goldstein,
-            plover=Plover(info.plover_event, info.plover_mode), modality=mood,
-            attribution=attribution if attribution != src.code else None,
-            verb=VerbRef(verb.text, verb.lemma_.lower(), start, start + len(verb.text)),
-            rule=entry.id,
-        )
+        return build_event(self.lexicon, item, src, tgt, code, mood, attribution,
+                           item.sent.doc[verb.i:verb.i + 1], entry.id)
+
+
+def build_event(lexicon: Lexicon, item: SentenceInput, src: Mention, tgt: Mention | None,
+                code: str, mood: str, attribution: str | None, verb: Span,
+                rule: str) -> Event:
+    """An event with its evidence: ``verb`` is the span of the verb (one token or a
+    multi-word verb such as "pulled out"); its lemma is its main token's."""
+    info = lexicon.code(code)
+    sent = item.sent
+    start = verb.start_char - sent.start_char
+    return Event(
+        doc_id=item.doc_id, sentence_index=item.sentence_index, sentence=sent.text,
+        date=item.date, source=_ref(src, sent), target=_ref(tgt, sent) if tgt else None,
+        cameo=code, root=info.root, quad_class=info.quad, goldstein=info.goldstein,
+        plover=Plover(info.plover_event, info.plover_mode), modality=mood,
+        attribution=attribution if attribution != src.code else None,
+        verb=VerbRef(verb.text, verb.root.lemma_.lower(), start, start + len(verb.text)),
+        rule=rule,
+    )
+
+
+def verb_code(lexicon: Lexicon, verb: Token, code: str,
+              default_modality: str | None) -> tuple[str, str]:
+    """The code and modality of an event whose verb is ``verb``: an announced act takes
+    its intent code, "refused to release" is a rejection (12x), "declined to criticise"
+    is negated, "tried to seize" an attempt."""
+    mood, under_intent = modality(verb, default_modality)
+    base = code
+    code = intent_code(base) if under_intent else base
+    shift = code_shift(verb)
+    if shift == "refusal" and lexicon.code(base).quad <= 2:
+        code = refusal_code(base)
+    elif shift == "refusal":
+        mood = "negated"
+    elif shift == "attempt":
+        code = attempt_code(base)
+    return code, mood
 
 
 def _verb_like(tok: Token) -> bool:
@@ -324,7 +343,7 @@ def _verb_like(tok: Token) -> bool:
         and any(c.dep_ in ("nsubj", "dobj") for c in tok.children)
 
 
-def _under_appeal(tok: Token) -> bool:
+def under_appeal(tok: Token) -> bool:
     """The act asked for, demanded or warned against ("urged Russia to withdraw") is not
     coded: the appeal is the event (as PETRARCH drops the complement of 02/10 verbs)."""
     if tok.dep_ not in ("xcomp", "pcomp"):  # "warned that Y could attack" is a claim

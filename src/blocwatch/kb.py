@@ -41,6 +41,7 @@ class ActorEntry:
     start: str | None = None
     end: str | None = None
     case_sensitive: bool = False
+    layer: str = "blocwatch"  # "base": from the base layer (blocwatch.baselayer)
 
     def covers(self, date: str | None) -> bool:
         if date is None or self.start is None:
@@ -53,6 +54,7 @@ class Agent:
     term: str
     sector: str
     kind: str  # "role" (an office held by a person) or "body" (a group or institution)
+    layer: str = "blocwatch"
 
 
 @dataclass(frozen=True)
@@ -147,9 +149,37 @@ def load_agents() -> list[Agent]:
             for _, row in _rows("agents.tsv")]
 
 
+def _add_base(names: dict[tuple[str, ...], list[ActorEntry]],
+              agent_index: dict[tuple[str, ...], Agent], entries: Sequence[ActorEntry],
+              agents: Sequence[Agent]) -> None:
+    """Base-layer entries under the names blocwatch's own files leave free."""
+    for agent in agents:
+        key = tuple(agent.term.split(" "))
+        if key not in agent_index:
+            agent_index[key] = agent
+    ours = set(names)
+    places = {k for k, es in names.items()
+              if any(e.kind in ("country", "capital", "demonym") for e in es)}
+    for entry in entries:
+        key = tuple(entry.name.lower().split(" "))
+        if key not in ours and not (key[0] == "the" and key[1:] in ours) \
+                and not _composed(key, places, agent_index):
+            names.setdefault(key, []).append(entry)
+
+
+def _composed(key: tuple[str, ...], places: set[tuple[str, ...]],
+              agents: dict[tuple[str, ...], Agent]) -> bool:
+    """Whether the actor stage composes this name itself: a place of blocwatch's and an
+    agent term ("US President", "German Chancellor")."""
+    return any(key[:k] in places and key[k:] in agents for k in range(1, len(key)))
+
+
 def build(tokenize: Tokenize, entries: Sequence[ActorEntry] | None = None,
-          agents: Sequence[Agent] | None = None) -> KnowledgeBase:
-    """Index entries by the token sequence of each name."""
+          agents: Sequence[Agent] | None = None, *,
+          base: tuple[Sequence[ActorEntry], Sequence[Agent]] | None = None) -> KnowledgeBase:
+    """Index entries by the token sequence of each name.  ``base``: the base layer's
+    entries and agents (names already tokenized, tokens separated by spaces), indexed
+    only under names and terms that ``entries`` and ``agents`` do not have."""
     entries = load_entries() if entries is None else entries
     agents = load_agents() if agents is None else agents
     names: dict[tuple[str, ...], list[ActorEntry]] = {}
@@ -160,6 +190,8 @@ def build(tokenize: Tokenize, entries: Sequence[ActorEntry] | None = None,
     agent_index: dict[tuple[str, ...], Agent] = {}
     for agent in agents:
         agent_index[tuple(t.lower() for t in tokenize(agent.term))] = agent
+    if base is not None:
+        _add_base(names, agent_index, *base)
     name_starts: dict[str, int] = {}
     for key in names:
         name_starts[key[0]] = max(name_starts.get(key[0], 0), len(key))

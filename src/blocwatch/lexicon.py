@@ -83,7 +83,17 @@ class Lexicon:
     codes: dict[str, Code]
 
     def code(self, code: str) -> Code:
-        return self.codes[code]
+        """The table's record of ``code``; a code the table lacks (the base layer's
+        "1213") takes its longest prefix's values under its own code."""
+        found = self.codes.get(code)
+        if found is not None:
+            return found
+        for n in range(len(code) - 1, 1, -1):
+            if code[:n] in self.codes:
+                parent = self.codes[code[:n]]
+                return Code(code, parent.root, parent.quad, parent.goldstein,
+                            parent.plover_event, parent.plover_mode, parent.label)
+        raise KeyError(code)
 
 
 def load_codes(text: str | None = None) -> dict[str, Code]:

@@ -197,6 +197,7 @@ class PetrarchCoder:
         groups = ActorGroups(ctx, self.options.bare_agents)
         out: list[Event] = []
         for found in self.verbs.code_sentence(ctx, groups):
+            assert found.target is not None  # PETRARCH codes dyads only
             out.append(self._event(art, s_index, ctx, found.hit, found.source,
                                    found.target, found.code, f"petrarch:{found.rule}"))
         return out

@@ -44,16 +44,19 @@ class VerbEvent:
 
     hit: VerbHit
     source: Unit
-    target: Unit
+    target: Unit | None  # None: a one-actor event (only with ``solo_roots``)
     code: str
     rule: str
 
 
 class VerbCoder:
-    """Codes the dictionary verbs of a sentence; holds the compiled index, nothing else."""
+    """Codes the dictionary verbs of a sentence; holds the compiled index, nothing else.
+    ``solo_roots``: CAMEO code prefixes coded with a source alone when no target is found
+    (protests, force posture); PETRARCH itself needs both ends (none)."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, solo_roots: tuple[str, ...] = ()) -> None:
         self.index = index
+        self.solo_roots = solo_roots
 
     def code_sentence(self, ctx: SentenceContext, groups: ActorGroups) -> list[VerbEvent]:
         """Every verb's events, each (source, target, code) once."""
@@ -61,7 +64,8 @@ class VerbCoder:
         seen: set[tuple[str, str, str]] = set()
         for hit in self.verbs(ctx):
             for event in self.code_verb(ctx, groups, hit):
-                key = (event.source.code, event.target.code, event.code)
+                key = (event.source.code, event.target.code if event.target else "",
+                       event.code)
                 if key not in seen:
                     seen.add(key)
                     out.append(event)
@@ -116,10 +120,12 @@ class VerbCoder:
             return []
         rule = (f"{block.name}:- {rule_pattern.text}" if rule_pattern
                 else f"{block.name}:{hit.form.text}")
-        pairs, mutual = self._dyads(ctx, groups, hit, found)
+        pairs, mutual, sources = self._dyads(ctx, groups, hit, found)
         if mutual and not backward:
             backward = forward
         events = []
+        if not pairs and forward.startswith(self.solo_roots) and not is_null(forward):
+            return [VerbEvent(hit, src, None, forward, rule) for src in sources]
         for src, tgt in pairs:
             if src.code == tgt.code:
                 continue
@@ -130,12 +136,13 @@ class VerbCoder:
         return events
 
     def _dyads(self, ctx: SentenceContext, groups: ActorGroups, hit: VerbHit,
-               found: Match) -> tuple[list[tuple[Unit, Unit]], bool]:
-        """(source, target) pairs, and whether they are mutual (a compound's members)."""
+               found: Match) -> tuple[list[tuple[Unit, Unit]], bool, list[Unit]]:
+        """(source, target) pairs, whether they are mutual (a compound's members), and
+        the sources."""
         if found.compound and found.compound_upper and found.target is None \
                 and found.source is None:
             units = found.compound
-            return [(a, b) for n, a in enumerate(units) for b in units[n + 1:]], True
+            return [(a, b) for n, a in enumerate(units) for b in units[n + 1:]], True, units
         sources = found.source
         targets = found.target if found.target is not None else found.compound
         passive_target: list[Unit] = []
@@ -146,7 +153,7 @@ class VerbCoder:
                 sources = self._source_above(ctx, groups, hit.token, targets)
         if targets is None:
             targets = passive_target or self._target(ctx, groups, hit, sources)
-        return [(s, t) for s in sources for t in targets], False
+        return [(s, t) for s in sources for t in targets], False, sources
 
     def source(self, ctx: SentenceContext, groups: ActorGroups,
                 hit: VerbHit) -> tuple[list[Unit], list[Unit]]:

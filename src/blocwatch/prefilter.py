@@ -25,10 +25,8 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 
 from .actors import (
-    DEFINITE,
     KOREAS,
     LOCATIVE_PREPS,
-    STANDALONE_SECTORS,
     ActorFinder,
     Mention,
     case_ok,
@@ -36,6 +34,7 @@ from .actors import (
 from .events import EVENT_NOUNS, PRONOUNS, SPEAKER_PRONOUNS
 from .forms import form_lemmas
 from .kb import KnowledgeBase
+from .learned import SentenceModel
 from .lexicon import Lexicon
 from .records import CleanArticle
 
@@ -85,7 +84,9 @@ class Selector:
     event.  Holds the tokenizer, the knowledge-base name index and the trigger words."""
 
     def __init__(self, nlp, kb: KnowledgeBase, lexicon: Lexicon,  # type: ignore[no-untyped-def]
-                 finder: ActorFinder, *, enabled: bool = True, max_tokens: int = 150) -> None:
+                 finder: ActorFinder, *, enabled: bool = True, max_tokens: int = 150,
+                 base_forms: frozenset[str] = frozenset(),
+                 model: SentenceModel | None = None) -> None:
         self.tokenizer = nlp.tokenizer
         self.enabled = enabled
         self.max_tokens = max_tokens
@@ -94,6 +95,8 @@ class Selector:
         self._kb = kb
         self._finder = finder
         self._lexicon = lexicon
+        self._base_forms = base_forms  # the base layer's verb forms, lower case
+        self._model = model
         self._rules, self._exceptions = _lemma_tables(nlp)
         self._forms = form_lemmas(lexicon.by_verb)
         self._cache: dict[str, _Word] = {}
@@ -169,37 +172,33 @@ class Selector:
         if actors == 0:
             return False
         trigger = self._trigger(lowers)
-        return trigger != _NONE and (actors >= 2 or trigger == _ONE_ACTOR)
+        if trigger != _NONE and (actors >= 2 or trigger == _ONE_ACTOR):
+            return True
+        return self._model is not None and self._model.predict(texts).label not in (
+            "none", "0")  # the model's fallback needs one actor and an event class
 
     def _max_actors(self, texts: list[str], lowers: list[str], quoted: bool,
                     seen: _Seen) -> int:
         """At most how many actors the sentence's mentions and pronouns can yield.
 
-        Names count one each.  An agent term on its own counts when its sector stands
-        alone ("civilians") or, after "the"/"its"..., when a name earlier in the article
-        can give it a country; an agent that joins a name into one mention ("Japanese
-        officials") takes the name's place, so such agents add at most one fewer than
-        their number.  A pronoun counts when an actor came before it, "the North/South"
-        always; "we"/"us" only with a quotation (its speaker)."""
+        Names and agent terms count one each (an agent with no country of its own takes
+        one from the context, the article or ``---``).  A pronoun counts when an actor
+        came before it, "the North/South" always; "we"/"us" only with a quotation (its
+        speaker)."""
         kb = self._kb
-        names, agents, kept_agents, others = 0, 0, 0, 0
+        count = 0
         for i, word in enumerate(lowers):
             if word in self._name_lengths and self._name_at(texts, lowers, i):
-                names += 1
+                count += 1
                 seen.name = seen.actor = True
-            elif word in kb.agent_starts and (
-                    agent := self._span_in(lowers, i, kb.agent_starts, kb.agents)) is not None:
-                agents += 1
-                det = lowers[i - 1] if i else ""
-                if agent.sector in STANDALONE_SECTORS or (det in DEFINITE and seen.name):
-                    kept_agents += 1
-                    seen.actor = True
+            elif word in kb.agent_starts and \
+                    self._span_in(lowers, i, kb.agent_starts, kb.agents) is not None:
+                count += 1
+                seen.actor = True
             elif (word in KOREAS and i > 0 and lowers[i - 1] == "the") or (
                     word in PRONOUNS and seen.actor) or (quoted and word in SPEAKER_PRONOUNS):
-                others += 1
-        if names and agents:
-            return names + max(kept_agents, agents - 1) + others
-        return names + kept_agents + others
+                count += 1
+        return count
 
     def _name_at(self, texts: list[str], lowers: list[str], i: int) -> bool:
         kb = self._kb
@@ -251,6 +250,8 @@ class Selector:
                     light.append((cls, frozenset(n.split()[-1] for n in entry.nouns)))
                 else:
                     trigger = max(trigger, cls)
+            if lemma in self._base_forms:
+                trigger = max(trigger, _TRIGGER)
         return _Word(frozenset(lemmas), trigger, tuple(light),
                      not lemmas.isdisjoint(EVENT_NOUNS))
 

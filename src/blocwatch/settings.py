@@ -50,6 +50,14 @@ SETTINGS: tuple[Setting, ...] = (
             "A date more than this many days after today is refused as in the future."),
     Setting("coref_window", 3,
             "How many previous sentences anaphors ('it', 'the ministry') may reach back to."),
+    Setting("base_layer", True,
+            "Use the base knowledge layer (actors, agents, discards and verb patterns "
+            "converted from the Phoenix/CAMEO 2.0 dictionaries) under blocwatch's own "
+            "knowledge; off codes with blocwatch's own files alone."),
+    Setting("learned", True,
+            "Use the learned sentence model (data/learned): it drops base-layer events of "
+            "another class than the sentence's and codes sentences the rules leave silent; "
+            "off codes with the rules alone."),
     Setting("knowledge_files", "",
             "YAML files of user actors and verb entries layered over the built-in "
             "knowledge base (comma-separated paths; see docs/knowledge-base.md)."),
@@ -94,6 +102,8 @@ class Settings:
     language_min_words: int = 20
     future_date_days: int = 1
     coref_window: int = 3
+    base_layer: bool = True
+    learned: bool = True
     knowledge_files: str = ""
     locations: bool = True
     database: str = "sqlite:///blocwatch.db"

@@ -1,0 +1,183 @@
+"""The base knowledge layer: actors, agents, discards and verb patterns at the scale of the
+field, under blocwatch's own knowledge.
+
+The files in ``blocwatch/data/base/`` are converted once, by
+``scripts/build_base_layer.py``, from the public Phoenix and CAMEO 2.0 dictionaries
+(Open Event Data Alliance, MIT licence; ``data/base/NOTICE.md``).  They are read here into
+frozen records: actor names become knowledge-base entries (``layer="base"``) and agents
+become agent terms, both used only where blocwatch's own files say nothing of the same
+name; the verb patterns are coded by :mod:`blocwatch.petrarch_verbs` on blocwatch's actors
+after blocwatch's lexicon has had its say (:mod:`blocwatch.patterns`).  The setting
+``base_layer`` (``--no-base-layer``) turns the whole layer off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+from .errors import KnowledgeBaseError
+from .kb import ActorEntry, Agent
+from .petrarch import (
+    Discard,
+    Element,
+    Pattern,
+    PetrarchDictionaries,
+    VerbBlock,
+    VerbForm,
+)
+
+# Code prefixes that are not countries: organisations and groups keep their whole code.
+NON_STATE = frozenset({"IGO", "NGO", "NGM", "IMG", "MNC", "UIS", "---"})
+BASE_FILES = ("actors.tsv", "agents.tsv", "discards.tsv", "verbs.jsonl")
+
+
+@dataclass(frozen=True)
+class BaseLayer:
+    """The base layer, read once; ``verbs`` holds only the verb side (blocks, synsets)."""
+
+    actors: tuple[ActorEntry, ...]
+    agents: tuple[Agent, ...]
+    discards: tuple[Discard, ...]
+    verbs: PetrarchDictionaries
+
+
+def _text(name: str) -> str:
+    try:
+        return resources.files("blocwatch.data").joinpath("base").joinpath(name).read_text("utf-8")
+    except OSError as err:
+        raise KnowledgeBaseError(f"base/{name}", f"cannot read the base layer ({err}): "
+                                 "reinstall blocwatch, or turn the layer off with "
+                                 "BLOCWATCH_BASE_LAYER=0") from None
+
+
+def _rows(name: str) -> Iterator[tuple[str, list[str]]]:
+    header = True
+    for lineno, line in enumerate(_text(name).splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if header:
+            header = False
+            continue
+        yield f"base/{name}:{lineno}", line.split("\t")
+
+
+def _next_day(iso: str) -> str:
+    return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
+
+
+def split_code(code: str) -> tuple[str | None, str | None]:
+    """``NGAREB`` -> (NGA, REB); non-state codes (``IGOUNO``) -> (None, None)."""
+    if code[:3] in NON_STATE or not code[:3].isalpha():
+        return None, None
+    return code[:3], code[3:] or None
+
+
+def _acronym(name: str) -> bool:
+    return " " not in name and name.isalpha() and len(name) <= 4
+
+
+def actor_entries(names: list[str], cell: str, where: str) -> list[ActorEntry]:
+    """Knowledge-base entries of one base actor: a person for each dated code (with its
+    dates; ``end`` exclusive), else one entry by the shape of the code."""
+    out: list[ActorEntry] = []
+    codes = [c.strip() for c in cell.split(";") if c.strip()]
+    dated = any(" " in c for c in codes)
+    for item in codes:
+        code, _, dates = item.partition(" ")
+        country, sector = split_code(code)
+        start = end = None
+        if dates:
+            first, sep, last = dates.partition("..")
+            if not sep:
+                raise KnowledgeBaseError(where, f"bad dates {dates!r}: write FROM..TO")
+            try:
+                start, end = first or None, _next_day(last) if last else None
+            except ValueError:
+                raise KnowledgeBaseError(where, f"bad date in {dates!r}: rebuild the layer "
+                                                "with scripts/build_base_layer.py") from None
+        for name in names:
+            case = _acronym(name)
+            if dated and country is not None:
+                out.append(ActorEntry(name, "person", country, sector, role="base",
+                                      start=start, end=end, case_sensitive=case,
+                                      layer="base"))
+            elif country is None and code.startswith("MNC"):
+                continue  # companies are no political actors here (their staff: BUS)
+            elif country is None:
+                out.append(ActorEntry(name, "igo", None, code=code, case_sensitive=case,
+                                      layer="base"))
+            else:
+                kind = "country" if sector is None else "institution"
+                out.append(ActorEntry(name, kind, country, sector, case_sensitive=case,
+                                      layer="base"))
+    return out
+
+
+def _actors() -> list[ActorEntry]:
+    out: list[ActorEntry] = []
+    for where, cells in _rows("actors.tsv"):
+        if len(cells) != 2:
+            raise KnowledgeBaseError(where, "expected 'names<TAB>codes'")
+        out += actor_entries([n for n in cells[0].split("|") if n], cells[1], where)
+    return out
+
+
+def _agents() -> list[Agent]:
+    out = []
+    for where, cells in _rows("agents.tsv"):
+        if len(cells) != 3:
+            raise KnowledgeBaseError(where, "expected 'term<TAB>sector<TAB>place'")
+        out.append(Agent(cells[0], cells[1], "body", layer="base"))
+    return out
+
+
+def _discards() -> list[Discard]:
+    """Discard phrases; bare years ("1914" ... "2014", Phoenix's guard against history)
+    are left out: news of today names years all the time."""
+    return [Discard(tuple(cells[0].upper().split()), cells[1] == "story", where)
+            for where, cells in _rows("discards.tsv")
+            if any(ch.isalpha() for ch in cells[0])]
+
+
+def _element(raw: list[object]) -> Element:
+    kind, value, joined = raw
+    return Element(str(kind), str(value), bool(joined))
+
+
+def _block(rec: dict, where: str) -> VerbBlock:  # type: ignore[type-arg]
+    forms = tuple(VerbForm(tuple(f["words"]), int(f["verb"]), f["code"], where)
+                  for f in rec["forms"])
+    patterns = tuple(Pattern(tuple(_element(e) for e in p["upper"]),
+                             tuple(_element(e) for e in p["lower"]), p["code"], p["text"],
+                             where, bool(p["upper_joined"]), bool(p["lower_joined"]))
+                     for p in rec["patterns"])
+    return VerbBlock(rec["block"], rec["code"], forms, patterns, where)
+
+
+def _verbs(discards: tuple[Discard, ...]) -> PetrarchDictionaries:
+    blocks: list[VerbBlock] = []
+    synsets: dict[str, tuple[tuple[Element, ...], ...]] = {}
+    for lineno, line in enumerate(_text("verbs.jsonl").splitlines(), 1):
+        where = f"base/verbs.jsonl:{lineno}"
+        try:
+            rec = json.loads(line)
+            if "synset" in rec:
+                synsets[rec["synset"]] = tuple(tuple(_element(e) for e in m)
+                                               for m in rec["members"])
+            else:
+                blocks.append(_block(rec, where))
+        except (ValueError, KeyError, TypeError) as err:
+            raise KnowledgeBaseError(where, f"not a base verb record ({err!r}): rebuild it "
+                                            "with scripts/build_base_layer.py") from None
+    return PetrarchDictionaries(actors=(), agents=(), blocks=tuple(blocks), synsets=synsets,
+                                discards=discards, files=("base/verbs.jsonl",))
+
+
+def load_base_layer() -> BaseLayer:
+    """The base layer shipped with blocwatch."""
+    discards = tuple(_discards())
+    return BaseLayer(tuple(_actors()), tuple(_agents()), discards, _verbs(discards))
