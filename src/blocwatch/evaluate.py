@@ -437,9 +437,8 @@ def score_attribution(docs: Sequence[AttributionDoc], coder: ArticleCoder,
     counts = {name: [0, 0, 0] for name in names}
     errors = []
     articles = [Article(id=d.id, text=d.text) for d in docs]
-    # quotes come from every sentence, not only those that can hold an event
-    for doc, coded in zip(docs, coder.code_articles(articles, every_sentence=True),
-                          strict=True):
+    # the default path: the coder parses the sentences quotations need by itself
+    for doc, coded in zip(docs, coder.code_articles(articles), strict=True):
         preds = list(coded.quotes)
         direct = [q for q in preds if q.kind == "direct"]
         gold = list(doc.attributions)
