@@ -38,7 +38,7 @@ Offsets are mapped from the cleaned paragraphs back to the article text
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
@@ -59,8 +59,8 @@ SPEECH_LEMMAS = frozenset({
     "mutter", "tweet", "post", "comment", "remark", "observe", "testify", "conclude",
     "concede", "admit", "complain", "contend", "maintain", "predict", "promise", "vow",
     "pledge", "stress", "emphasize", "emphasise", "urge", "plead", "boast", "caution",
-    "scoff", "lament", "proclaim", "read", "quote", "charge", "counter", "retort", "demand",
-    "wonder", "muse", "agree", "accuse", "thunder", "chant", "sing", "begin"})
+    "scoff", "lament", "proclaim", "quote", "charge", "counter", "retort", "demand",
+    "wonder", "muse", "agree", "accuse", "thunder", "chant", "sing"})
 # Verbs whose complement clause is an indirect quote ("X said (that) Y").
 REPORTING_LEMMAS = frozenset({
     "say", "tell", "state", "claim", "allege", "add", "announce", "report", "insist", "warn",
@@ -104,10 +104,16 @@ PERSON_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov",
                            "king", "queen", "prince", "princess", "chancellor", "mayor",
                            "ambassador", "spokesman", "spokeswoman", "congressman",
                            "congresswoman", "candidate", "former", "professor", "prof"})
+# A speaker phrase with appositions and relative clauses is kept whole up to this many
+# words ("Robert Klein, chairman of the California Institute for Regenerative Medicine");
+# longer, only the words up to its head.
+MAX_SPEAKER_WORDS = 22
 MIN_WORDS = 3  # a quotation of fewer words must end in punctuation to count (not a title)
 # '"A," X said at a rally in Y last month. "B."' joins A and B: the attribution between
 # them is (the rest of) one sentence of at most this many words.
 MAX_ATTRIBUTION_WORDS = 40
+_DIRECTION = {"\u201c": "open", "\u00ab": "open", "\u201e": "open",
+              "\u201d": "close", "\u00bb": "close"}
 _OPENERS = frozenset(" \t([{-/\u2014\u2013")
 _MARK = '"'
 
@@ -225,20 +231,34 @@ def _can_close(text: str, i: int) -> bool:
     return i > 0 and not text[i - 1].isspace()
 
 
-def find_segments(paragraphs: Sequence[Paragraph]) -> list[_Segment]:
-    """Quoted segments of every paragraph, in order (see the module docstring, step 1)."""
+Direction = Callable[[int, int], str | None]
+
+
+def find_segments(paragraphs: Sequence[Paragraph],
+                  direction: Direction | None = None) -> list[_Segment]:
+    """Quoted segments of every paragraph, in order (see the module docstring, step 1).
+    ``direction(paragraph, i)`` tells, when the article text still has it, whether the
+    mark at ``i`` was an opening ("open": “ « „) or a closing one ("close": ” »): an
+    opening mark inside a quotation then nests instead of closing it."""
     out: list[_Segment] = []
     for n, para in enumerate(paragraphs):
         text = para.text
         following = paragraphs[n + 1].text if n + 1 < len(paragraphs) else ""
         open_at: int | None = None
+        depth = 0
         for i, ch in enumerate(text):
             if ch != _MARK:
                 continue
+            way = direction(para.index, i) if direction is not None else None
             if open_at is None:
-                if _can_close(text, i) and not _can_open(text, i):
+                if way == "close" or (way is None and _can_close(text, i)
+                                      and not _can_open(text, i)):
                     continue  # a stray closing mark
                 open_at = i + 1
+            elif way == "open":
+                depth += 1  # a quotation inside the quotation
+            elif depth:
+                depth -= 1
             else:
                 out.append(_Segment(para.index, open_at, i))
                 open_at = None
@@ -285,7 +305,14 @@ def _is_direct(chain: list[_Segment], paragraphs: Sequence[Paragraph],
     if not before or before[-1] in ":,;-\u2014\u2013.!?([":
         return True
     last_word = before.split()[-1].lower().strip(".,;:")
-    return last_word in _SPEECH_FORMS
+    if last_word not in _DIRECT_FORMS:
+        return False
+    # 'said "we will win."' is direct; 'said "it gets me mad" every time' is partial
+    last = chain[-1]
+    end = _sentence_at(sentences, last.paragraph, last.end)
+    tail = next(p for p in paragraphs if p.index == last.paragraph).text[
+        last.end + 1:end.end if end is not None else None]
+    return not any(c.isalnum() for c in tail)
 
 
 def _sentence_at(sentences: Sequence[QuoteSentence], paragraph: int,
@@ -297,17 +324,35 @@ def _sentence_at(sentences: Sequence[QuoteSentence], paragraph: int,
 
 
 # -- 3. cues and speakers ----------------------------------------------------------------------
-def _speech_verb(tok: Token) -> bool:
+_DIRECT_FORMS = frozenset(f for lemma in SPEECH_LEMMAS for f in verb_forms(lemma))
+
+
+def _speech_verb(tok: Token, direct: bool = True) -> bool:
+    """A verb that can introduce a direct quotation (``direct``) or an indirect one; the
+    surface form rescues a lemmatiser slip."""
     if tok.pos_ not in ("VERB", "AUX"):
         return False
     lemma = tok.lemma_.lower()
-    return lemma in SPEECH_LEMMAS or (tok.lower_ in _SPEECH_FORMS and lemma not in (
-        "be", "have", "do"))
+    lemmas, forms = (SPEECH_LEMMAS, _DIRECT_FORMS) if direct else (
+        SPEECH_LEMMAS | REPORTING_LEMMAS, _SPEECH_FORMS)
+    return lemma in lemmas or (tok.lower_ in forms and lemma not in ("be", "have", "do"))
 
 
 def speaker_token(verb: Token) -> Token | None:
     """The subject of a speech verb ("said Trump", "Trump, who ..., said"), the agent of
     a passive one, or the subject of "quoted" in "was quoted as saying"."""
+    own = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    if own:  # the parser may give a verb two: the nearer one speaks
+        subj = min(own, key=lambda c: abs(c.i - verb.i))
+        if subj.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+            return verb.head  # "X, who said ..."
+        return subj
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp"):
+        # 'X interrupted her, shouting "..."': the clause just before speaks
+        for tok in reversed(verb.doc[verb.sent.start:verb.i]):
+            subj_of = [c for c in tok.children if c.dep_ == "nsubj"]
+            if tok.pos_ in ("VERB", "AUX") and subj_of:
+                return subj_of[0]
     subj, passive = subject(verb)
     if subj is not None:
         return subj
@@ -364,6 +409,12 @@ def speaker_tokens(tok: Token) -> list[Token]:
     if tok.pos_ == "PRON":
         return [tok]
     tokens = list(tok.subtree)
+    marks = [n for n, t in enumerate(tokens) if _MARK in t.text or t.is_quote]
+    if marks:  # never into a quotation: 'supporters saying: "..."'
+        cut = [n for n in marks if n > tokens.index(tok)]
+        tokens = tokens[:cut[0]] if cut else tokens[max(marks) + 1:] or [tok]
+    if len(tokens) > MAX_SPEAKER_WORDS:  # a long description: the name and its modifiers
+        tokens = [t for t in tokens if t.i <= tok.i and t.i >= tok.left_edge.i]
     while len(tokens) > 1 and tokens[-1].is_punct and tokens[-1].text not in (")", "]"):
         tokens.pop()
     while len(tokens) > 1 and tokens[0].is_punct:
@@ -376,9 +427,10 @@ def _span_text(tokens: list[Token]) -> str:
     return doc[tokens[0].i:tokens[-1].i + 1].text
 
 
-def _cues(sent: QuoteSentence, outside: Sequence[tuple[int, int]]) -> list[_Cue]:
+def _cues(sent: QuoteSentence, outside: Sequence[tuple[int, int]],
+          direct: bool = True) -> list[_Cue]:
     """Speech verbs of a parsed sentence outside the given paragraph ranges, with their
-    speakers."""
+    speakers (``direct``: verbs that introduce direct quotations only)."""
     if sent.parsed is None:
         return []
     out = []
@@ -386,7 +438,7 @@ def _cues(sent: QuoteSentence, outside: Sequence[tuple[int, int]]) -> list[_Cue]
         at = sent.start + tok.idx - sent.parsed.start_char
         if any(a <= at < b for a, b in outside):
             continue
-        if tok.lower_ == "according" or _speech_verb(tok):
+        if tok.lower_ == "according" or _speech_verb(tok, direct):
             who = speaker_token(tok) or _unparsed_subject(sent, tok, outside)
             if who is not None and not any(a <= sent.start + who.idx
                                            - sent.parsed.start_char < b
@@ -398,13 +450,13 @@ def _cues(sent: QuoteSentence, outside: Sequence[tuple[int, int]]) -> list[_Cue]
 class _Article:
     """One article's paragraphs, sentences and quoted ranges, for the steps below."""
 
-    def __init__(self, paragraphs: Sequence[Paragraph],
-                 sentences: Sequence[QuoteSentence]) -> None:
+    def __init__(self, paragraphs: Sequence[Paragraph], sentences: Sequence[QuoteSentence],
+                 direction: Direction | None = None) -> None:
         self.paragraphs = paragraphs
         self.sentences = list(sentences)
         self.position = {id(s): n for n, s in enumerate(self.sentences)}
         self.text = {p.index: p.text for p in paragraphs}
-        self.segments = find_segments(paragraphs)
+        self.segments = find_segments(paragraphs, direction)
         self.quoted: dict[int, list[tuple[int, int]]] = {}
         for seg in self.segments:  # the marks too
             self.quoted.setdefault(seg.paragraph, []).append((seg.start - 1, seg.end + 1))
@@ -455,12 +507,14 @@ def _own_cue(art: _Article, q: _Quotation,
     before, after = art.neighbour(s0, -1), art.neighbour(s1, 1)
     ends_colon = before is not None and art.text[before.paragraph][
         before.start:before.end].rstrip().endswith(":")
+    if ends_colon and before is not None:
+        found = _colon_cue(art, before, None)
+        if found is not None:
+            return found
     if before is not None and (before.paragraph == s0.paragraph or ends_colon):
         found = art.cues(before, exclude)
         if found:
             return found[-1]
-        if ends_colon:
-            return _colon_cue(art, before, None)
     if after is not None and after.paragraph == s1.paragraph:
         found = art.cues(after, exclude)
         if found:
@@ -480,10 +534,14 @@ def _colon_cue(art: _Article, sent: QuoteSentence, first: _Segment | None) -> _C
               and not art.text[sent.paragraph][base + t.idx + 1:limit].strip()]
     if not colons:
         return None
-    verb = colons[-1].head
-    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-        verb = verb.head
-    who = speaker_token(verb) if verb.pos_ in ("VERB", "AUX") else None
+    colon = colons[-1]
+    verbs = [t for t in sent.parsed if t.i < colon.i and t.pos_ in ("VERB", "AUX")
+             and t.dep_ not in ("relcl", "advcl", "acl", "xcomp", "pcomp")]  # not "where ...:"
+    if not verbs:
+        return None
+    said = [t for t in verbs if any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)]
+    verb = (said or verbs)[-1]  # the clause just before the colon
+    who = speaker_token(verb)
     if who is None:
         return None
     return _Cue(verb, who, sent, base + verb.idx)
@@ -682,7 +740,7 @@ def indirect(art: _Article, sent: QuoteSentence) -> list[tuple[_Cue, tuple[int, 
         return []
     out = []
     quoted = art.quoted.get(sent.paragraph, [])
-    for cue in _cues(sent, quoted):
+    for cue in _cues(sent, quoted, direct=False):
         verb = cue.verb
         if verb.lower_ == "according":
             rng = _according_clause(sent, verb)
@@ -729,13 +787,14 @@ def article_quotes(doc_id: str, text: str, paragraphs: Sequence[Paragraph],
                    sentences: Sequence[QuoteSentence]) -> list[Quote]:
     """Every quotation of an article, direct and indirect, in text order, one record per
     quotation, offsets into ``text`` (the article text the paragraphs were cleaned from)."""
-    art = _Article(paragraphs, sentences)
-    if not art.segments and not any(
-            s.parsed is not None and any(_speech_verb(t) or t.lower_ == "according"
-                                         for t in s.parsed) for s in art.sentences):
+    if not any(_MARK in p.text for p in paragraphs) and not any(
+            s.parsed is not None and any(_speech_verb(t, False) or t.lower_ == "according"
+                                         for t in s.parsed) for s in sentences):
         return []
-    known = entities(art)
     where = TextMap(text, paragraphs)
+    art = _Article(paragraphs, sentences, lambda para, i: _DIRECTION.get(
+        text[at] if (at := where.offset(para, i)) is not None and at < len(text) else ""))
+    known = entities(art)
     found: list[tuple[tuple[int, int], Quote]] = []
     taken: dict[int, list[tuple[int, int]]] = {}
     for q in attribute(art):
