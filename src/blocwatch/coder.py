@@ -114,9 +114,7 @@ class Coder:
                 carry = (speaker, spk_text) if open_quote(sent) else None
             else:
                 carry = None  # a sentence left out has no quotation mark
-            sentences.append(QuoteSentence(s_index, plan.paragraph, plan.span.start_char,
-                                           plan.span.end_char, sent,
-                                           tuple(mentions) if sent is not None else ()))
+            names: list[Mention] = []
             if plan.candidate:
                 topic = _topic(sent, mentions)  # type: ignore[arg-type]
                 if topic is not None:
@@ -127,6 +125,10 @@ class Coder:
                          if not m.locative]
                 ctx.sentence_mentions.append(names)
                 ctx.topics += sorted(names, key=lambda m: not m.is_subject)[:1]
+            sentences.append(QuoteSentence(s_index, plan.paragraph, plan.span.start_char,
+                                           plan.span.end_char, sent, tuple(
+                                               mentions if sent is not None else names),
+                                           plan.span))
         quotes = article_quotes(art.id, text, art.paragraphs, sentences)
         return CodedArticle(art, tuple(events), tuple(quotes))
 

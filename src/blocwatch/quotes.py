@@ -114,6 +114,8 @@ MIN_WORDS = 3  # a quotation of fewer words must end in punctuation to count (no
 MAX_ATTRIBUTION_WORDS = 40
 _DIRECTION = {"\u201c": "open", "\u00ab": "open", "\u201e": "open",
               "\u201d": "close", "\u00bb": "close"}
+_PREPOSITIONS = frozenset({"in", "at", "on", "of", "to", "with", "for", "from", "by", "after",
+                          "before", "during", "about", "against", "over", "under", "near"})
 _OPENERS = frozenset(" \t([{-/\u2014\u2013")
 _MARK = '"'
 
@@ -172,8 +174,9 @@ class TextMap:
 class QuoteSentence:
     """One sentence as the coder saw it: its index (-1 the headline), its paragraph
     (``Paragraph.index``), its character range in the paragraph text, its parse when it
-    was parsed, and its actor mentions (token indices into ``parsed.doc``; for a sentence
-    not parsed, its knowledge-base names over the paragraph's tokens, unused here)."""
+    was parsed (else ``tokens``, its words unparsed), and its actor mentions (token indices
+    into ``parsed.doc``; for a sentence not parsed, its knowledge-base names over
+    ``tokens.doc``)."""
 
     index: int
     paragraph: int
@@ -181,6 +184,7 @@ class QuoteSentence:
     end: int
     parsed: Span | None
     mentions: tuple[Mention, ...] = ()
+    tokens: Span | None = None
 
 
 def needs_parse(plan: SentencePlan) -> bool:
@@ -639,7 +643,7 @@ def _name_type(tokens: Sequence[Token], mention: Mention | None) -> str:
     before = doc[tokens[0].i - 1].lower_.strip(".") if tokens[0].i > 0 else ""
     if before in PERSON_TITLES or words[0] in PERSON_TITLES:
         return "person"
-    names = [t for t in tokens if t.pos_ == "PROPN"]
+    names = [t for t in tokens if t.pos_ == "PROPN" or (not t.pos_ and _capitalised(t))]
     return "person" if len(names) >= 2 else "any"
 
 
@@ -649,6 +653,7 @@ def entities(art: _Article) -> list[_Entity]:
     out: list[_Entity] = []
     for n, sent in enumerate(art.sentences):
         if sent.parsed is None:
+            out += _unparsed_entities(n, sent)
             continue
         index = _mention_index(sent)
         for tok in sent.parsed:
@@ -666,12 +671,43 @@ def entities(art: _Article) -> list[_Entity]:
     return _known_people(out)
 
 
+def _unparsed_entities(n: int, sent: QuoteSentence) -> list[_Entity]:
+    """Names of a sentence that was not parsed: its knowledge-base mentions and runs of
+    capitalised words (not one alone at the start); the first before any preposition is
+    taken for the subject."""
+    if sent.tokens is None:
+        return []
+    doc, out = sent.tokens.doc, []
+    index = {m.start: m for m in sent.mentions if not m.locative}
+    i, prep = sent.tokens.start, False
+    while i < sent.tokens.end:
+        m = index.get(i)
+        j = m.end if m is not None else i
+        while m is None and j < sent.tokens.end and _capitalised(doc[j]):
+            j += 1
+        if j > i and (m is not None or j - i > 1 or i > sent.tokens.start):
+            tokens = list(doc[i:j])
+            out.append(_Entity(_span_text(tokens), _name_type(tokens, m),
+                               m.code if m is not None else None, (n, j - 1),
+                               not prep and not out))
+        prep |= doc[i].pos_ == "ADP" or doc[i].lower_ in _PREPOSITIONS
+        i = max(j, i + 1)
+    return out
+
+
+def _capitalised(tok: Token) -> bool:
+    return tok.text[:1].isupper() and (tok.is_alpha or tok.text.endswith(".")) \
+        and not tok.is_stop
+
+
 def _name_tokens(tok: Token) -> list[Token]:
     """A proper name: its head and the compound words just before it ("Jeff Weaver")."""
     start = tok.i
     while start > 0 and tok.doc[start - 1].dep_ in ("compound", "flat") \
             and tok.doc[start - 1].head.i >= tok.i and tok.doc[start - 1].pos_ == "PROPN":
         start -= 1
+    if start > 0 and tok.doc[start - 1].lower_ == "the":
+        start -= 1  # "The Washington Post"
     return list(tok.doc[start:tok.i + 1])
 
 
