@@ -4,6 +4,8 @@ with, speaker text, speaker code or None, what the speaker refers to or None).""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from blocwatch import Article, Coder, Quote
@@ -175,3 +177,13 @@ def test_text_map() -> None:
     assert where.offset(1, 1) == text.index("A")
     assert where.offset(1, 9, end=True) == text.index(" c,") + 2
     assert where.offset(-1, 0) is None and where.offset(7, 0) is None
+
+
+def test_seed_quotes_keep_their_speaker(coder: Coder, shared: Path) -> None:
+    text = (shared / "seed" / "asian-style-nato.txt").read_text(encoding="utf-8")
+    quotes = _quotes(coder, text)
+    direct = [q for q in quotes if q.kind == "direct"]
+    assert len(direct) == 3 and {q.speaker.code for q in direct} == {"PRKGOV"}
+    for q in direct:
+        assert q.start is not None and q.end is not None
+        assert text[q.start:q.end].split()[:3] == q.quote.split()[:3]

@@ -745,10 +745,22 @@ def resolve(tokens: list[Token], sent: QuoteSentence, position: int,
     if not (word in PERSON_PRONOUNS | GROUP_PRONOUNS or definite):
         return None
     here = (position, head.i)
-    earlier = [e for e in known if e.order < here and _compatible(word, head, e)]
+    earlier = [e for e in known if e.order < here and _is_name(e.text)
+               and _compatible(word, head, e)]
+    if definite:  # "the ministry": a name with "ministry" in it first
+        named = [e for e in earlier if head.lemma_.lower() in e.text.lower()]
+        earlier = named or earlier
     near = [e for e in earlier if e.is_subject and position - e.order[0] <= window]
     pool = near or earlier
     return pool[-1] if pool else None
+
+
+def _is_name(text: str) -> bool:
+    """A name, not a description ("the ministry") an antecedent could itself need."""
+    words = text.split()
+    if words and words[0].lower() in ("the", "this", "that", "it", "its"):
+        words = words[1:]
+    return any(w[:1].isupper() for w in words)
 
 
 def make_speaker(art: _Article, cue: _Cue, known: Sequence[_Entity]) -> Speaker:
