@@ -254,8 +254,9 @@ EXPLANATION = """## How the coder stays close to (or ahead of) the parser
   what they parse.  `tests/test_prefilter.py` codes the 442 golden cases and the whole
   Guardian sample both ways and requires identical event lists; this benchmark compares
   them again on both corpora ("same events").  `every_sentence=True` (and `prefilter=false`)
-  parse every sentence: indirect quotes ("X said that ...") then come from every sentence,
-  which `blocwatch code --quotes` and the quote evaluation use.
+  parse every sentence.  Quotations need no more: the default path also parses every
+  sentence with a quotation mark or a speech verb (`blocwatch.quotes.needs_parse`), so
+  `blocwatch code --quotes`, `ingest` and the quote evaluation get the same quotes.
 - **Our own code** was profiled with cProfile: the actor name scan looked up every n-gram
   length at every token (now only where a name can start, and only lengths that exist);
   the pre-filter reads token texts from the Doc's arrays instead of creating Token

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from blocwatch.errors import InputError
-from blocwatch.evaluate import dice, evaluate, salient_label
+from blocwatch.evaluate import dice, evaluate, salient_label, strict_span
 from blocwatch.gold import read_dyads, read_quadclass
 from blocwatch.records import (
     ActorRef,
@@ -130,7 +130,8 @@ def test_attribution(tmp_path: Path) -> None:
         "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n")
     quote = Quote("doc", 0, "the war must end soon", Speaker("USA", "Smith"))
     report = evaluate("attribution", tmp_path, FakeCoder({text: []}, {text: [quote]}))
-    assert report.scores["quotes"].tp == 1 and report.scores["speakers(of matched quotes)"].tp == 1
+    assert report.scores["attributions"].tp == 1
+    assert report.scores["attributions.speakers"].tp == 1
 
 
 def test_petrarch_reader(shared: Path) -> None:
@@ -140,3 +141,63 @@ def test_petrarch_reader(shared: Path) -> None:
     assert len(cases) == 284
     assert sum(len(c.events) for c in cases) == 359  # 385 codings less 19 noevents, 7 errors
     assert cases[0].events[0].code == "064" and cases[0].date == "1995-01-01"
+
+
+@pytest.mark.parametrize(("text", "span", "trimmed"), [
+    ('He said: “We will win.” Then he left.', (9, 23), "We will win"),
+    ('He said: “We will win.” Then he left.', (10, 22), "We will win"),
+    ('“No,” she said.', (0, 5), "No"),
+    ('“Wait —” he said.', (0, 8), "Wait"),
+    ('"A," he said, "B!"', (1, 17), 'A," he said, "B'),
+    ("  plain text  ", (0, 14), "plain text"),
+    ('""', (0, 2), ""),
+])
+def test_strict_span(text: str, span: tuple[int, int], trimmed: str) -> None:
+    start, end = strict_span(text, *span)
+    assert text[start:end] == trimmed
+
+
+def _attribution_dir(tmp_path: Path, text: str, ann: str) -> Path:
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "doc.txt").write_text(text)
+    (tmp_path / "attributions" / "doc_ann1.ann").write_text(ann)
+    return tmp_path
+
+
+# gold: one direct quote over two sentences (interrupted by its attribution) and one
+# indirect one
+_TEXT = '“We will win,” Smith said. “Soon.”\nJones said that the war would end.'
+_ANN = ("T1\tSource 15 20\tSmith\nT2\tCue 21 25\tsaid\nT3\tContent 0 34\t" + _TEXT[0:34] +
+        "\nE1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n"
+        "T4\tSource 35 40\tJones\nT5\tCue 41 45\tsaid\nT6\tContent 46 69\t" + _TEXT[46:69] +
+        "\nE2\tAttribution:T5 Source:T4 Cue:T5 Content:T6\n")
+
+
+@pytest.mark.parametrize(("quotes", "strict", "lenient", "attributions", "speakers"), [
+    # one quote for the whole quotation, offsets given: a strict match, speaker right
+    ([Quote("doc", 0, "We will win, Soon.", Speaker(None, "Smith"), 1, 33)],
+     (1, 1, 1), (1, 1, 1), (1, 1, 2), (1, 1, 1)),
+    # the same cut in two (a quote per sentence): no strict match; the larger piece
+    # matches leniently
+    ([Quote("doc", 0, "We will win,", Speaker(None, "Smith"), 1, 13),
+      Quote("doc", 1, "Soon.", Speaker(None, "Smith"), 28, 33)],
+     (0, 2, 1), (1, 2, 1), (1, 2, 2), (0, 0, 0)),
+    # a duplicate: the second copy is a false positive
+    ([Quote("doc", 0, "We will win, Soon.", Speaker(None, "he"), 1, 33),
+      Quote("doc", 0, "We will win, Soon", Speaker(None, "he"), 1, 32)],
+     (1, 2, 1), (1, 2, 1), (1, 2, 2), (0, 1, 1)),
+    # the indirect quote, without offsets: counted in attributions only
+    ([Quote("doc", 1, "that the war would end", Speaker(None, "Jones"), kind="indirect")],
+     (0, 0, 1), (0, 0, 1), (1, 1, 2), (0, 0, 0)),
+])
+def test_attribution_direct_and_all(tmp_path: Path, quotes: list[Quote],
+                                    strict: tuple[int, int, int],
+                                    lenient: tuple[int, int, int],
+                                    attributions: tuple[int, int, int],
+                                    speakers: tuple[int, int, int]) -> None:
+    folder = _attribution_dir(tmp_path, _TEXT, _ANN)
+    report = evaluate("attribution", folder, FakeCoder({_TEXT: []}, {_TEXT: quotes}))
+    got = {k: (s.tp, s.predicted, s.gold) for k, s in report.scores.items()}
+    assert got["direct.strict"] == strict and got["direct.lenient"] == lenient
+    assert got["attributions"] == attributions and got["direct.speakers"] == speakers

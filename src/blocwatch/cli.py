@@ -110,7 +110,7 @@ def code(
             typer.echo(f"blocwatch: {item.origin}: {item.message}", err=True)
             continue
         try:
-            coded = coder.code_article(item, every_sentence=quotes)
+            coded = coder.code_article(item)
         except InputError as err:
             failures += 1
             typer.echo(f"blocwatch: {err}", err=True)

@@ -24,11 +24,12 @@ from .fallback import LearnedEvents
 from .learned import SentenceModel, load_sentence_model
 from .lexicon import Lexicon, load_lexicon
 from .locate import Locator, load_gazetteer
-from .modality import indirect_speech, open_quote, quote_spans, quote_speech_verb
+from .modality import open_quote, quote_spans, quote_speech_verb
 from .parse import load_model, parse
 from .patterns import PatternCoder
 from .prefilter import Selector, SentencePlan, parse_docs
-from .records import Article, CleanArticle, CodedArticle, Event, Quote, Speaker, chunks
+from .quotes import QuoteSentence, article_quotes, with_quote_sentences
+from .records import Article, CleanArticle, CodedArticle, Event, chunks
 from .settings import Settings
 from .userkb import UserKnowledge, load_user_knowledge
 
@@ -85,16 +86,18 @@ class Coder:
     def code_articles(self, articles: Iterable[Article], *,
                       every_sentence: bool = False) -> Iterator[CodedArticle]:
         """Code articles in order: split them into sentences, parse (in batches) the
-        sentences that can hold an event, code them with the context of the others.
-        ``every_sentence`` parses them all (same events; indirect quotes everywhere), as
-        does the setting ``prefilter=False``."""
+        sentences that can hold an event or a quotation (quotation marks, speech verbs),
+        code them with the context of the others.  ``every_sentence`` parses them all
+        (same events and quotes), as does the setting ``prefilter=False``."""
         for batch in chunks(articles, max(1, self.settings.batch_size)):
-            planned = [(art, self.selector.plan(art, every_sentence=every_sentence))
-                       for art in map(self._clean, batch)]
-            docs = iter(parse(self.nlp, (d for _, plans in planned for d in parse_docs(plans)),
+            planned = [(raw.text, art, with_quote_sentences(
+                self.selector.plan(art, every_sentence=every_sentence)))
+                for raw, art in zip(batch, map(self._clean, batch), strict=True)]
+            docs = iter(parse(self.nlp,
+                              (d for _, _, plans in planned for d in parse_docs(plans)),
                               self.settings.parse_batch_size))
-            for art, plans in planned:
-                yield self._code_planned(art, plans, docs)
+            for text, art, plans in planned:
+                yield self._code_planned(art, plans, docs, text)
 
     # -- internals -----------------------------------------------------------------
     def _clean(self, article: Article) -> CleanArticle:
@@ -102,11 +105,11 @@ class Coder:
         return prepare(article, self.settings)
 
     def _code_planned(self, art: CleanArticle, plans: list[SentencePlan],
-                      docs: Iterator[Doc]) -> CodedArticle:
+                      docs: Iterator[Doc], text: str) -> CodedArticle:
         ctx = ArticleContext()
         home = self._home(art.dateline)
         events: list[Event] = []
-        quotes: list[Quote] = []
+        sentences: list[QuoteSentence] = []
         index = 0
         carry: tuple[Mention | None, str] | None = None
         for plan in plans:
@@ -120,8 +123,7 @@ class Coder:
                                             home or _main_country(ctx))
                 if plan.candidate:
                     ctx.sentence_mentions.append([m for m in mentions if not m.locative])
-                speaker, ranges, found, spk_text = self._quotes(sent, mentions, ctx, carry)
-                quotes += [Quote(art.id, s_index, text, spk) for text, spk in found]
+                speaker, ranges, spk_text = self._quotes(sent, mentions, ctx, carry)
                 item = SentenceInput(art.id, s_index, sent, art.date, tuple(mentions),
                                      speaker, ranges)
                 coded = self._locate(sent, self._code_sentence(item, ctx), ctx,
@@ -131,6 +133,7 @@ class Coder:
                 carry = (speaker, spk_text) if open_quote(sent) else None
             else:
                 carry = None  # a sentence left out has no quotation mark
+            names: list[Mention] = []
             if plan.candidate:
                 topic = _topic(sent, mentions)  # type: ignore[arg-type]
                 if topic is not None:
@@ -141,6 +144,11 @@ class Coder:
                          if not m.locative]
                 ctx.sentence_mentions.append(names)
                 ctx.topics += sorted(names, key=lambda m: not m.is_subject)[:1]
+            sentences.append(QuoteSentence(s_index, plan.paragraph, plan.span.start_char,
+                                           plan.span.end_char, sent, tuple(
+                                               mentions if sent is not None else names),
+                                           plan.span))
+        quotes = article_quotes(art.id, text, art.paragraphs, sentences)
         return CodedArticle(art, tuple(events), tuple(quotes))
 
     def _home(self, dateline: str | None) -> str | None:
@@ -188,16 +196,16 @@ class Coder:
 
     def _quotes(self, sent: Span, mentions: list[Mention], ctx: ArticleContext,
                 carried: tuple[Mention | None, str] | None
-                ) -> tuple[Mention | None, tuple[tuple[int, int], ...], list[tuple[str, Speaker]],
-                           str]:
-        """Direct quotations (with the speech verb outside them, or carried over from an
-        earlier sentence of a running quotation) and indirect ones ("X said that ...")."""
+                ) -> tuple[Mention | None, tuple[tuple[int, int], ...], str]:
+        """For the event coder: the speaker of the sentence's quotations (the speech verb
+        outside them, or carried over from an earlier sentence of a running quotation) and
+        their character ranges.  The article's quote records come from
+        :func:`blocwatch.quotes.article_quotes`."""
         index = {i: m for m in mentions for i in range(m.start, m.end)}
         spans = quote_spans(sent)
         running = open_quote(sent)
         if running is not None:
             spans.append(running)
-        found: list[tuple[str, Speaker]] = []
         speaker: Mention | None = None
         speaker_text = ""
         if spans:
@@ -206,20 +214,8 @@ class Coder:
                 speaker, speaker_text = self._speaker(sent, mentions, ctx, index, verb)
             if speaker is None and not speaker_text and carried is not None:
                 speaker, speaker_text = carried
-            spk = Speaker(speaker.code if speaker else None, speaker_text)
-            found += [(q.text, spk) for q in spans]
         ranges = tuple((q.start, q.end) for q in spans)
-        for verb, clause in indirect_speech(sent):
-            offset = verb.idx - sent.start_char
-            if any(a <= offset < b for a, b in ranges):
-                continue
-            who, text = self._speaker(sent, mentions, ctx, index, verb)
-            content = sent.text[clause.left_edge.idx - sent.start_char:
-                                clause.right_edge.idx + len(clause.right_edge.text)
-                                - sent.start_char]
-            if text and len(content.split()) >= 3:
-                found.append((content, Speaker(who.code if who else None, text)))
-        return speaker, ranges, found, speaker_text
+        return speaker, ranges, speaker_text
 
     def _speaker(self, sent: Span, mentions: list[Mention], ctx: ArticleContext,
                  index: dict[int, Mention], verb: Token) -> tuple[Mention | None, str]:

@@ -20,9 +20,24 @@ Matching rules (the same for every coder):
   (statements, appeals) aside on both sides; ``attested`` counts a predicted root right
   when some coding gives it; ``sentences.attested`` is the share of the sentences with an
   event whose events carry at least one attested root.
-- attribution: a predicted quotation matches a gold content span when their word sets
-  have a Dice overlap of at least 0.5; its speaker matches when the speaker text overlaps
-  the gold source text the same way.
+- attribution, reported three ways:
+  - ``direct.strict``: direct quotes only.  A gold content is direct when its text (spaces
+    stripped) begins with a double quotation mark (" “ ” „ « »); a predicted quote is
+    direct when its ``kind`` is ``direct``.  Strict one-to-one matching: a predicted and a
+    gold span match when their character spans in the article text are equal once each is
+    trimmed (:func:`strict_span`): spaces and quotation marks off both ends, then
+    repeatedly spaces, quotation marks and final punctuation (. , ; : ! ? … and dashes)
+    off the end.  Each gold span matches at most one predicted span and the reverse.  A
+    predicted quote without offsets is located by its text (the first occurrence after
+    the previous quote's start).
+  - ``direct.lenient``: the same direct quotes matched one-to-one when their word sets
+    have a Dice overlap of at least 0.5 (greedy, gold in order).
+  - ``attributions``: every gold content (direct and indirect) against every predicted
+    quote, Dice >= 0.5 one-to-one as above.
+  - ``direct.speakers``: of the strictly matched direct quotes, the share whose speaker
+    text has a Dice overlap of at least 0.5 with the gold source text (precision = recall
+    = F1 = that share); ``attributions.speakers`` the same over the lenient matches of all
+    attributions.  A gold content without a source counts as a speaker missed.
 """
 
 from __future__ import annotations
@@ -37,8 +52,16 @@ from typing import Any, Protocol
 
 from . import gold as gold_module
 from .clean import normalise
-from .gold import AttributionDoc, ClassCase, EventCase, GoldEvent, RatedCase, SpanCase
-from .records import ActorRef, Article, CodedArticle, Event
+from .gold import (
+    AttributionDoc,
+    ClassCase,
+    EventCase,
+    GoldAttribution,
+    GoldEvent,
+    RatedCase,
+    SpanCase,
+)
+from .records import ActorRef, Article, CodedArticle, Event, Quote
 
 QUAD_OF_ROOT = {f"{n:02d}": (1 if n <= 5 else 2 if n <= 8 else 3 if n <= 13 else 4)
                 for n in range(1, 21)}
@@ -403,38 +426,103 @@ def dice(a: str, b: str) -> float:
     return 2 * len(wa & wb) / (len(wa) + len(wb)) if wa and wb else 0.0
 
 
+QUOTATION_MARKS = "\"\u201c\u201d\u201e\u00ab\u00bb"
+_FINAL = QUOTATION_MARKS + " \t\r\n\u00a0.,;:!?\u2026-\u2013\u2014"
+
+
+def strict_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` trimmed for strict matching: spaces and quotation marks off the
+    start; spaces, quotation marks and final punctuation off the end."""
+    while start < end and (text[start].isspace() or text[start] in QUOTATION_MARKS):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _FINAL):
+        end -= 1
+    return start, end
+
+
+def is_direct(content: str) -> bool:
+    """A gold content in quotation marks: it begins with one."""
+    return content.strip()[:1] in QUOTATION_MARKS
+
+
+def _located(text: str, quotes: Sequence[Quote]) -> list[tuple[Quote, int, int]]:
+    """Quotes with their spans in ``text``; a quote without offsets is looked for by its
+    text after the previous quote's start (not found: an empty span, matching nothing)."""
+    out, cursor = [], 0
+    for q in quotes:
+        if q.start is not None and q.end is not None:
+            start, end = q.start, q.end
+        else:
+            found = text.find(q.quote, cursor) if q.quote else -1
+            start, end = (found, found + len(q.quote)) if found >= 0 else (0, 0)
+        cursor = max(cursor, start)
+        out.append((q, start, end))
+    return out
+
+
+def _match_lenient(gold: Sequence[GoldAttribution], preds: Sequence[Quote]
+                   ) -> list[tuple[GoldAttribution, Quote]]:
+    used: set[int] = set()
+    pairs = []
+    for g in gold:
+        for i, q in enumerate(preds):
+            if i not in used and dice(q.quote, g.content_text) >= 0.5:
+                used.add(i)
+                pairs.append((g, q))
+                break
+    return pairs
+
+
+def _match_strict(text: str, gold: Sequence[GoldAttribution],
+                  preds: Sequence[tuple[Quote, int, int]]) -> list[tuple[GoldAttribution, Quote]]:
+    by_span: dict[tuple[int, int], list[Quote]] = {}
+    for q, start, end in preds:
+        if end > start:
+            by_span.setdefault(strict_span(text, start, end), []).append(q)
+    pairs = []
+    for g in gold:
+        waiting = by_span.get(strict_span(text, *g.content))
+        if waiting:
+            pairs.append((g, waiting.pop(0)))
+    return pairs
+
+
+def _speaker_hits(pairs: Sequence[tuple[GoldAttribution, Quote]]) -> int:
+    return sum(dice(q.speaker.text, g.source_text) >= 0.5 for g, q in pairs)
+
+
 def score_attribution(docs: Sequence[AttributionDoc], coder: ArticleCoder,
                       worst: int = 20) -> Report:
     report = Report("attribution", len(docs))
-    quotes_c, speakers_c = [0, 0, 0], [0, 0, 0]
+    names = ("direct.strict", "direct.lenient", "attributions", "direct.speakers",
+             "attributions.speakers")
+    counts = {name: [0, 0, 0] for name in names}
     errors = []
     articles = [Article(id=d.id, text=d.text) for d in docs]
-    # quotes come from every sentence, not only those that can hold an event
-    for doc, coded in zip(docs, coder.code_articles(articles, every_sentence=True),
-                          strict=True):
+    # the default path: the coder parses the sentences quotations need by itself
+    for doc, coded in zip(docs, coder.code_articles(articles), strict=True):
         preds = list(coded.quotes)
+        direct = [q for q in preds if q.kind == "direct"]
         gold = list(doc.attributions)
-        used: set[int] = set()
-        hits = 0
-        for g in gold:
-            for i, q in enumerate(preds):
-                if i not in used and dice(q.quote, g.content_text) >= 0.5:
-                    used.add(i)
-                    hits += 1
-                    speakers_c[0] += dice(q.speaker.text, g.source_text) >= 0.5
-                    speakers_c[1] += 1
-                    speakers_c[2] += 1
-                    break
-        quotes_c[0] += hits
-        quotes_c[1] += len(preds)
-        quotes_c[2] += len(gold)
-        if len(gold) + len(preds) - 2 * hits:
+        gold_direct = [g for g in gold if is_direct(g.content_text)]
+        strict = _match_strict(doc.text, gold_direct, _located(doc.text, direct))
+        lenient = _match_lenient(gold, preds)
+        for name, pairs, n_pred, n_gold in (
+                ("direct.strict", strict, len(direct), len(gold_direct)),
+                ("direct.lenient", _match_lenient(gold_direct, direct), len(direct),
+                 len(gold_direct)),
+                ("attributions", lenient, len(preds), len(gold)),
+                ("direct.speakers", strict, len(strict), len(strict)),
+                ("attributions.speakers", lenient, len(lenient), len(lenient))):
+            tp = _speaker_hits(pairs) if name.endswith("speakers") else len(pairs)
+            counts[name] = [a + b for a, b in zip(counts[name], (tp, n_pred, n_gold),
+                                                  strict=True)]
+        n_err = len(gold_direct) + len(direct) - 2 * len(strict)
+        if n_err:
             errors.append(ErrorCase(doc.id, doc.text[:200].replace("\n", " "),
-                                    tuple(g.content_text[:80] for g in gold[:5]),
-                                    tuple(q.quote[:80] for q in preds[:5]),
-                                    len(gold) + len(preds) - 2 * hits))
-    report.scores = {"quotes": Score(*quotes_c), "speakers(of matched quotes)":
-                     Score(*speakers_c)}
+                                    tuple(g.content_text[:80] for g in gold_direct[:5]),
+                                    tuple(q.quote[:80] for q in direct[:5]), n_err))
+    report.scores = {name: Score(*c) for name, c in counts.items()}
     report.worst = sorted(errors, key=lambda e: -e.errors)[:worst]
     return report
 

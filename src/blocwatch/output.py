@@ -20,7 +20,8 @@ CSV_EVENT_COLUMNS = (
     + ["cameo", "root", "quad_class", "goldstein", "plover_event", "plover_mode", "modality",
        "attribution", "verb_text", "verb_lemma", "verb_start", "verb_end", "rule"]
 )
-CSV_QUOTE_COLUMNS = ["doc_id", "sentence_index", "quote", "speaker_code", "speaker_text"]
+CSV_QUOTE_COLUMNS = ["doc_id", "sentence_index", "quote", "speaker_code", "speaker_text",
+                     "speaker_refers_to", "start", "end", "kind", "cue"]
 
 
 def to_json_line(record: Event | Quote) -> str:
@@ -66,9 +67,10 @@ def quote_table(quotes: list[Quote]):  # type: ignore[no-untyped-def]
     from rich.table import Table
 
     table = Table(title="quotes")
-    for name in ("doc", "sent", "speaker", "quote"):
+    for name in ("doc", "sent", "kind", "speaker", "quote"):
         table.add_column(name, overflow="fold")
     for q in quotes:
-        table.add_row(q.doc_id, str(q.sentence_index),
-                      f"{q.speaker.code or '?'} ({q.speaker.text})", q.quote)
+        said_by = q.speaker.text + (f" = {q.speaker.refers_to}" if q.speaker.refers_to else "")
+        table.add_row(q.doc_id, str(q.sentence_index), q.kind,
+                      f"{q.speaker.code or '?'} ({said_by})", q.quote)
     return table

@@ -119,16 +119,36 @@ class Event:
 
 @dataclass(frozen=True)
 class Speaker:
+    """Who is quoted: ``text`` as the article words it ("he", "the newspaper", "Jeff
+    Weaver"), ``code`` the actor code when the knowledge base knows the speaker (or what a
+    pronoun or "the ministry" stands for), ``refers_to`` the earlier mention such a
+    pronoun or noun phrase was resolved to."""
+
     code: str | None
     text: str
+    refers_to: str | None = None
+
+
+QUOTE_KINDS = ("direct", "indirect")
 
 
 @dataclass(frozen=True)
 class Quote:
+    """One quotation.  ``quote`` holds the quoted words (a quotation interrupted by its
+    attribution, '"A," she said, "B."', is one quote: its parts joined by a space);
+    ``start``/``end`` are character offsets into the article text of the whole
+    quotation, from its first quoted character to its last (None for the headline);
+    ``kind`` is ``direct`` (in quotation marks) or ``indirect`` ("X said that ...",
+    "according to X"); ``sentence_index`` is the sentence where it begins."""
+
     doc_id: str
     sentence_index: int
     quote: str
     speaker: Speaker
+    start: int | None = None
+    end: int | None = None
+    kind: str = "direct"
+    cue: str = ""  # the attribution verb or phrase ("said", "according to")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
