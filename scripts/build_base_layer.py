@@ -24,7 +24,6 @@ Run it again only when the source dictionaries change; the files are committed.
 from __future__ import annotations
 
 import argparse
-import calendar
 import datetime as dt
 import json
 import os
@@ -51,15 +50,13 @@ HEADER = ("# blocwatch base layer: {what}, converted by scripts/build_base_layer
 
 
 def _date(number: int | None) -> str:
-    """YYYYMMDD as an ISO date; a day past the month's end (20050231) is its last day, day
-    0 (a "before" date of the 1st, minus one) the previous month's last."""
+    """YYYYMMDD as an ISO date.  The reader computes "after D" as D + 1 and "before D" as
+    D - 1 on the number, so a day may run past its month (20091232) or be 0 (19910900):
+    counted from the month's first day, they roll over as dates do."""
     if number is None:
         return ""
     year, month, day = number // 10000, number // 100 % 100, number % 100
-    if day == 0:
-        return (dt.date(year, month, 1) - dt.timedelta(days=1)).isoformat()
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day, last)).isoformat()
+    return (dt.date(year, month, 1) + dt.timedelta(days=day - 1)).isoformat()
 
 
 def _code_cell(codes: Iterable[DatedCode]) -> str:

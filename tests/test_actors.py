@@ -47,3 +47,17 @@ def test_mention(coder, sentence: str, date: str | None, mention: str, expected:
     else:
         assert actors, f"{mention!r} not recognised (mentions: {[r.text for _, r, _ in found]})"
         assert actors[0][1].code == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the dateline's country for an actor nothing else places
+    ("ABUJA -- Police arrested ten suspects on Sunday.", "NGACOP"),
+    ("MINGORA, Pakistan (Reuters) - Gunmen abducted two teachers on Monday.", "PAKUAF"),
+    ("CAIRO: Police detained dozens of students.", "EGYCOP"),
+    # no dateline, no country: CAMEO's unknown country
+    ("Police arrested ten suspects on Sunday.", "---COP"),
+])
+def test_home_country_from_dateline(coder, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    events = coder.code_text(text, date="2021-05-02")
+    assert expected in {e.source.code for e in events}, [
+        (e.source.code, e.cameo, e.target.code if e.target else None) for e in events]

@@ -201,3 +201,77 @@ def test_attribution_direct_and_all(tmp_path: Path, quotes: list[Quote],
     got = {k: (s.tp, s.predicted, s.gold) for k, s in report.scores.items()}
     assert got["direct.strict"] == strict and got["direct.lenient"] == lenient
     assert got["attributions"] == attributions and got["direct.speakers"] == speakers
+
+
+RATER_HEADER = ("sentences,anncomplete_1,Action1_CAMEO_1,Action2_CAMEO_1,anncomplete_2,"
+                "Action1_CAMEO_2,anncomplete_3,Action1_CAMEO_3\n")
+
+
+def _raters_file(path: Path, rows: list[str]) -> Path:
+    path.write_text(RATER_HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_raters_reader_gathers_codings(tmp_path: Path) -> None:
+    from blocwatch.gold import read_raters
+
+    folder = tmp_path / "raters"
+    folder.mkdir()
+    _raters_file(folder / "round_1.csv", [
+        '"Police arrested two men.",True,4-17 Coerce,0-1 Make Public Statement,TRUE,'
+        '4-17 Coerce,False,3-11 Disapprove',
+        '"Nothing happened.",True,,,True,,,'])
+    # the same sentence in another round: its codings add up (extra spaces ignored)
+    _raters_file(folder / "round_2.csv", [
+        '"Police  arrested two men.",True,4-18 Assault,,False,,True,'])
+    cases = list(read_raters(folder))
+    assert [c.text for c in cases] == ["Police arrested two men.", "Nothing happened."]
+    police, nothing = cases
+    assert police.codings == (frozenset({"17", "01"}), frozenset({"17"}),
+                              frozenset({"18"}), frozenset())
+    assert police.majority() == {"17"} and police.attested() == {"01", "17", "18"}
+    assert nothing.codings == (frozenset(), frozenset()) and nothing.majority() == set()
+
+
+def test_raters_reader_refuses_other_files(tmp_path: Path) -> None:
+    from blocwatch.gold import read_raters
+
+    other = tmp_path / "x.csv"
+    other.write_text("text,label\nA,1\n")
+    with pytest.raises(InputError, match="sentences"):
+        list(read_raters(other))
+    with pytest.raises(InputError, match="no \\*.csv"):
+        list(read_raters(tmp_path / "empty_dir_that_is_made") if (
+            tmp_path / "empty_dir_that_is_made").mkdir() is None else [])
+
+
+def test_raters_scores(tmp_path: Path) -> None:
+    path = _raters_file(tmp_path / "r.csv", [
+        '"A",True,4-17 Coerce,,True,4-17 Coerce,True,3-11 Disapprove',   # majority 17
+        '"B",True,0-1 Make Public Statement,,True,,True,',                 # majority none
+        '"C",True,4-19 Fight,,True,4-19 Fight,True,4-19 Fight'])           # majority 19
+    coder = FakeCoder({"A": [_event("A", "CHN", "USA", "173"), _event("A", "CHN", None, "111")],
+                       "B": [_event("B", "USA", None, "010")],
+                       "C": []})
+    report = evaluate("raters", path, coder)
+    major, attested = report.scores["roots.majority"], report.scores["roots.attested"]
+    # A: 17 found, 11 attested by one rater (not a majority); B: 01 aside; C: 19 missed
+    assert (major.tp, major.predicted, major.gold) == (1, 2, 2)
+    assert (attested.tp, attested.predicted, attested.gold) == (3, 3, 4)
+    assert report.figures == {"sentences.coded": round(2 / 3, 4), "sentences.attested": 1.0}
+
+
+def test_dyads_align_each_sentence(tmp_path: Path) -> None:
+    """An event of the second sentence is placed by its own sentence; curly quotes the
+    coder straightened do not lose it."""
+    gold = tmp_path / "d.txt"
+    gold.write_text("It O\nrained O\n. O\nRussia B-S\n’s I-S\narmy I-S\nhit O\n"
+                    "Kyiv B-T\n. O\n")
+    [case] = list(read_dyads(gold))
+    second = case.text[case.text.index("Russia"):].replace("’", "'")
+    army, kyiv = second.index("army") + 4, second.index("Kyiv")
+    ev = Event("x", 1, second, None, _actor("RUSMIL", 0, army), _actor("UKR", kyiv, kyiv + 4),
+               "190", "19", 4, -10.0, Plover(None, None), "asserted", None,
+               VerbRef("hit", "hit", army + 1, army + 4), "t")
+    report = evaluate("dyads", gold, FakeCoder({case.text: [ev]}))
+    assert report.scores["source.strict"].tp == 1 and report.scores["target.strict"].tp == 1

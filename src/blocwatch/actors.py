@@ -243,6 +243,10 @@ def _combine(sent: Span, names: list[Mention],
                 used.add(owner.start)
             out.append(replace(person, start=start))
             continue
+        if owner is not None and owner.igo_code and owner.end <= a_start:
+            used.add(owner.start)  # "Abu Sayyaf gunmen", "NATO troops": the group's own
+            out.append(replace(owner, end=a_end))
+            continue
         if owner is None or owner.igo_code:
             det = doc[a_start - 1].lower_ if a_start > sent.start else ""
             start = a_start - 1 if det in DEFINITE else a_start
@@ -278,7 +282,7 @@ def _owner_before(doc: object, names: list[Mention], a_start: int,
     """A country-like mention just before the agent, allowing "'s" and adjectives."""
     for m in reversed(names):
         if m.end > a_start or m.kind not in ("country", "capital", "demonym", "context",
-                                              "institution"):
+                                              "institution", "igo"):
             continue
         between = doc[m.end:a_start]  # type: ignore[index]
         if all(t.text in ("'s", "'") or t.pos_ in ("ADJ", "NOUN") and t.dep_ in (

@@ -14,10 +14,13 @@ after blocwatch's lexicon has had its say (:mod:`blocwatch.patterns`).  The sett
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from .errors import KnowledgeBaseError
 from .kb import ActorEntry, Agent
@@ -45,18 +48,21 @@ class BaseLayer:
     verbs: PetrarchDictionaries
 
 
-def _text(name: str) -> str:
+Folder = Path | Traversable
+
+
+def _text(folder: Folder, name: str) -> str:
     try:
-        return resources.files("blocwatch.data").joinpath("base").joinpath(name).read_text("utf-8")
+        return folder.joinpath(name).read_text("utf-8")
     except OSError as err:
         raise KnowledgeBaseError(f"base/{name}", f"cannot read the base layer ({err}): "
                                  "reinstall blocwatch, or turn the layer off with "
                                  "BLOCWATCH_BASE_LAYER=0") from None
 
 
-def _rows(name: str) -> Iterator[tuple[str, list[str]]]:
+def _rows(folder: Folder, name: str) -> Iterator[tuple[str, list[str]]]:
     header = True
-    for lineno, line in enumerate(_text(name).splitlines(), 1):
+    for lineno, line in enumerate(_text(folder, name).splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         if header:
@@ -117,29 +123,29 @@ def actor_entries(names: list[str], cell: str, where: str) -> list[ActorEntry]:
     return out
 
 
-def _actors() -> list[ActorEntry]:
+def _actors(folder: Folder) -> list[ActorEntry]:
     out: list[ActorEntry] = []
-    for where, cells in _rows("actors.tsv"):
+    for where, cells in _rows(folder, "actors.tsv"):
         if len(cells) != 2:
             raise KnowledgeBaseError(where, "expected 'names<TAB>codes'")
         out += actor_entries([n for n in cells[0].split("|") if n], cells[1], where)
     return out
 
 
-def _agents() -> list[Agent]:
+def _agents(folder: Folder) -> list[Agent]:
     out = []
-    for where, cells in _rows("agents.tsv"):
+    for where, cells in _rows(folder, "agents.tsv"):
         if len(cells) != 3:
             raise KnowledgeBaseError(where, "expected 'term<TAB>sector<TAB>place'")
         out.append(Agent(cells[0], cells[1], "body", layer="base"))
     return out
 
 
-def _discards() -> list[Discard]:
+def _discards(folder: Folder) -> list[Discard]:
     """Discard phrases; bare years ("1914" ... "2014", Phoenix's guard against history)
     are left out: news of today names years all the time."""
     return [Discard(tuple(cells[0].upper().split()), cells[1] == "story", where)
-            for where, cells in _rows("discards.tsv")
+            for where, cells in _rows(folder, "discards.tsv")
             if any(ch.isalpha() for ch in cells[0])]
 
 
@@ -158,10 +164,10 @@ def _block(rec: dict, where: str) -> VerbBlock:  # type: ignore[type-arg]
     return VerbBlock(rec["block"], rec["code"], forms, patterns, where)
 
 
-def _verbs(discards: tuple[Discard, ...]) -> PetrarchDictionaries:
+def _verbs(folder: Folder, discards: tuple[Discard, ...]) -> PetrarchDictionaries:
     blocks: list[VerbBlock] = []
     synsets: dict[str, tuple[tuple[Element, ...], ...]] = {}
-    for lineno, line in enumerate(_text("verbs.jsonl").splitlines(), 1):
+    for lineno, line in enumerate(_text(folder, "verbs.jsonl").splitlines(), 1):
         where = f"base/verbs.jsonl:{lineno}"
         try:
             rec = json.loads(line)
@@ -177,7 +183,12 @@ def _verbs(discards: tuple[Discard, ...]) -> PetrarchDictionaries:
                                 discards=discards, files=("base/verbs.jsonl",))
 
 
-def load_base_layer() -> BaseLayer:
-    """The base layer shipped with blocwatch."""
-    discards = tuple(_discards())
-    return BaseLayer(tuple(_actors()), tuple(_agents()), discards, _verbs(discards))
+@functools.lru_cache(maxsize=2)
+def load_base_layer(folder: Path | None = None) -> BaseLayer:
+    """The base layer shipped with blocwatch, or the one in ``folder`` (the files
+    scripts/build_base_layer.py writes); read once per process (it is immutable)."""
+    where: Folder = folder if folder is not None else \
+        resources.files("blocwatch.data").joinpath("base")
+    discards = tuple(_discards(where))
+    return BaseLayer(tuple(_actors(where)), tuple(_agents(where)), discards,
+                     _verbs(where, discards))

@@ -59,13 +59,26 @@ def main(verbose: Annotated[int, typer.Option("--verbose", "-v", count=True,
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-def make_coder(petrarch_dictionaries: Path | None = None):  # type: ignore[no-untyped-def]
-    """The built-in coder, or one using PETRARCH/TABARI dictionaries from a folder (their
-    skipped malformed lines are reported on stderr)."""
+BaseLayerOption = Annotated[bool, typer.Option(
+    "--base-layer/--no-base-layer",
+    help="Use the base knowledge layer (Phoenix/CAMEO 2.0) under blocwatch's own "
+         "[default: the setting base_layer, on]")]
+LearnedOption = Annotated[bool, typer.Option(
+    "--learned/--no-learned",
+    help="Use the learned sentence model (filter and fallback events) "
+         "[default: the setting learned, on]")]
+
+
+def make_coder(petrarch_dictionaries: Path | None = None, *,  # type: ignore[no-untyped-def]
+               base_layer: bool | None = None, learned: bool | None = None):
+    """The built-in coder (``base_layer``/``learned`` override those settings), or one
+    using PETRARCH/TABARI dictionaries from a folder (their skipped malformed lines are
+    reported on stderr)."""
     if petrarch_dictionaries is None:
         from .coder import Coder
+        from .settings import Settings
 
-        return Coder()
+        return Coder(Settings.from_env(base_layer=base_layer, learned=learned))
     from .petrarch import load_dictionaries
     from .petrarch_coder import PetrarchCoder
 
@@ -73,6 +86,11 @@ def make_coder(petrarch_dictionaries: Path | None = None):  # type: ignore[no-un
     for warning in dictionaries.warnings:
         typer.echo(f"blocwatch: warning: {warning}", err=True)
     return PetrarchCoder(dictionaries)
+
+
+def _given(flag: bool) -> bool | None:
+    """A switch's value when the command line turned it off, else None (the setting)."""
+    return None if flag else False
 
 
 @app.command()
@@ -90,6 +108,8 @@ def code(
         "--petrarch-dictionaries", metavar="DIR",
         help="Code with the PETRARCH/TABARI dictionaries in DIR instead of the built-in "
              "knowledge base.")] = None,
+    base_layer: BaseLayerOption = True,
+    learned: LearnedOption = True,
 ) -> None:
     """Code articles into events (or quotes) and print them."""
     from .output import CsvWriter, event_table, quote_table, write_jsonl
@@ -98,7 +118,8 @@ def code(
     if quotes and petrarch_dictionaries is not None:
         _fail("--quotes needs the built-in coder: PETRARCH dictionaries code events only", 2)
     try:
-        coder = make_coder(petrarch_dictionaries)
+        coder = make_coder(petrarch_dictionaries, base_layer=_given(base_layer),
+                           learned=_given(learned))
     except BlocwatchError as err:
         _fail(str(err), 2)
     failures = 0

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import _fail, app, make_coder
+from .cli import BaseLayerOption, LearnedOption, _fail, _given, app, make_coder
 from .errors import BlocwatchError
 
 
@@ -34,6 +34,8 @@ def eval_command(
                        ] = False,
     limit: Annotated[int | None, typer.Option(min=1, help="Score the first N cases only.")
                      ] = None,
+    base_layer: BaseLayerOption = True,
+    learned: LearnedOption = True,
 ) -> None:
     """Score the coder against annotated data: precision, recall, F1, errors."""
     from .evaluate import dump_json, evaluate
@@ -41,7 +43,8 @@ def eval_command(
     if not gold.exists():
         _fail(f"{gold}: no such file or folder", 2)
     try:
-        coder = make_coder(petrarch_dictionaries)
+        coder = make_coder(petrarch_dictionaries, base_layer=_given(base_layer),
+                           learned=_given(learned))
         result = evaluate(fmt.value, gold, coder, limit=limit)
     except BlocwatchError as err:
         _fail(str(err), 1)

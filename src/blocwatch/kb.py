@@ -152,26 +152,30 @@ def load_agents() -> list[Agent]:
 def _add_base(names: dict[tuple[str, ...], list[ActorEntry]],
               agent_index: dict[tuple[str, ...], Agent], entries: Sequence[ActorEntry],
               agents: Sequence[Agent]) -> None:
-    """Base-layer entries under the names blocwatch's own files leave free."""
+    """Base-layer entries under the names and agent terms blocwatch's own files leave
+    free ("Secretary of State" is our office, not the base layer's fixed USAGOV)."""
+    our_agents = set(agent_index)
     for agent in agents:
         key = tuple(agent.term.split(" "))
         if key not in agent_index:
             agent_index[key] = agent
     ours = set(names)
-    places = {k for k, es in names.items()
-              if any(e.kind in ("country", "capital", "demonym") for e in es)}
+    known = ours | set(agent_index)
     for entry in entries:
         key = tuple(entry.name.lower().split(" "))
-        if key not in ours and not (key[0] == "the" and key[1:] in ours) \
-                and not _composed(key, places, agent_index):
+        if key not in ours and key not in our_agents \
+                and not (key[0] == "the" and key[1:] in ours) \
+                and not _composed(key, known, agent_index):
             names.setdefault(key, []).append(entry)
 
 
-def _composed(key: tuple[str, ...], places: set[tuple[str, ...]],
+def _composed(key: tuple[str, ...], known: set[tuple[str, ...]],
               agents: dict[tuple[str, ...], Agent]) -> bool:
-    """Whether the actor stage composes this name itself: a place of blocwatch's and an
-    agent term ("US President", "German Chancellor")."""
-    return any(key[:k] in places and key[k:] in agents for k in range(1, len(key)))
+    """Whether the actor stage composes this name itself from blocwatch's own names and
+    agent terms (``known``): "US President", "German Chancellor", "President Xi
+    Jinping"."""
+    return any(key[:k] in known and key[k:] in known and (key[:k] in agents or key[k:] in agents)
+               for k in range(1, len(key)))
 
 
 def build(tokenize: Tokenize, entries: Sequence[ActorEntry] | None = None,

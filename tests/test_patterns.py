@@ -1,0 +1,68 @@
+"""Events from the base layer's verb patterns, on blocwatch's actors: what they code,
+where blocwatch's lexicon wins, and the switch that turns the layer off.
+
+The learned model is turned off here so that these are the rules' events alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from blocwatch import Coder
+from blocwatch.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def rules(coder: Coder) -> Coder:
+    return Coder(Settings.from_env(learned=False), nlp=coder.nlp)
+
+
+def _triples(coder: Coder, text: str) -> list[tuple[str, str, str, str]]:
+    return [(e.source.code, e.root, e.target.code if e.target else "-",
+             e.rule.split(":")[0]) for e in coder.code_text(text, date="2021-06-01")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # verbs blocwatch's lexicon does not have, coded by the base layer's patterns
+    ("Israel banished Palestinian families.", ("ISR", "17", "PSE", "base")),
+    # an actor only the base layer knows, under the lexicon's verb
+    ("Abu Sayyaf gunmen ambushed Philippine soldiers.",
+     ("IMGSEAMUSASF", "19", "PHLMIL", "attack")),
+    # protests code with a source alone
+    ("Thousands of Kenyan students demonstrated in Nairobi.", ("KENEDU", "14", "-", "base")),
+    # the lexicon's own verb: its event, no second one from the base layer
+    ("Russia attacked Ukraine.", ("RUS", "19", "UKR", "attack")),
+])
+def test_base_events(rules: Coder, text: str, expected: tuple[str, ...]) -> None:
+    got = _triples(rules, text)
+    assert expected in got, got
+    verbs = [e.verb.start for e in rules.code_text(text, date="2021-06-01")]
+    assert len(verbs) == len(set(verbs)) or expected[3] != "base"
+
+
+@pytest.mark.parametrize("text", [
+    # the appeal is the event, not the act asked for
+    "The UN urged Russia to withdraw from Ukraine.",
+    # a verb that governs the event is its modality, not another event
+    "Washington hopes to sign a trade deal with New Delhi this year.",
+    "Germany declined to criticise China.",
+    # sports: the base layer's discard phrases
+    "Brazil beat Argentina in the basketball final.",
+])
+def test_no_base_event(rules: Coder, text: str) -> None:
+    assert not [e for e in rules.code_text(text, date="2021-06-01")
+                if e.rule.startswith("base:")]
+
+
+def test_rule_names_the_block_and_pattern(rules: Coder) -> None:
+    [event] = [e for e in rules.code_text("Israel banished Palestinian families.")
+               if e.rule.startswith("base:")]
+    block, _, pattern = event.rule.removeprefix("base:").partition(":")
+    assert block and pattern
+
+
+def test_switch_off(coder: Coder) -> None:
+    off = Coder(Settings.from_env(base_layer=False, learned=False), nlp=coder.nlp)
+    assert off.patterns is None and off.base is None
+    assert off.kb.lookup(["abu", "sayyaf"]) == ()
+    assert _triples(off, "Israel banished Palestinian families.") == []
+    assert _triples(off, "Russia attacked Ukraine.") == [("RUS", "19", "UKR", "attack")]
