@@ -43,7 +43,8 @@ def main() -> None:
              "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in PUBLISHED]
     lines += ["", "## blocwatch on the development sets", "",
-              "| set | format | cases | figure | value | floor | seconds |", "|---|---|---|---|---|---|---|"]
+              "| set | format | cases | figure | value | floor | seconds |",
+              "|---|---|---|---|---|---|---|"]
     for spec in load_baseline(ROOT / "tests" / "eval_baseline.json"):
         if args.full:
             spec = replace(spec, limit=None)

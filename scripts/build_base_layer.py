@@ -30,6 +30,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from blocwatch.lexicon import load_codes
 from blocwatch.parse import load_model
 from blocwatch.petrarch import (
     ActorEntry,
@@ -44,6 +45,7 @@ from blocwatch.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "blocwatch" / "data" / "base"
+CODES = frozenset(load_codes())
 HEADER = ("# blocwatch base layer: {what}, converted by scripts/build_base_layer.py from the "
           "Phoenix/CAMEO 2.0 dictionaries\n# (Open Event Data Alliance, MIT licence: see "
           "NOTICE.md here). Do not edit: blocwatch's own data files win over these.\n")
@@ -81,19 +83,33 @@ def _actor_rows(actors: Iterable[ActorEntry], tokens) -> list[str]:  # type: ign
     return rows
 
 
+def _cameo(code: str | None) -> str | None:
+    """A verb code with each part (``042:043``) in CAMEO's table: a code the table does not
+    hold ("1213", "176", "080!") becomes its nearest parent ("121", "170", "080")."""
+    if code is None:
+        return None
+    parts = []
+    for part in code.split(":"):
+        clean = part.rstrip("!")
+        if clean and clean != "---" and clean not in CODES:
+            clean = next((c for c in (clean[:3], clean[:2] + "0") if c in CODES), clean)
+        parts.append(clean)
+    return ":".join(parts)
+
+
 def _element(e: Element) -> list[object]:
     return [e.kind, e.value, e.joined]
 
 
 def _pattern(p: Pattern) -> dict[str, object]:
     return {"upper": [_element(e) for e in p.upper], "lower": [_element(e) for e in p.lower],
-            "code": p.code, "text": p.text, "upper_joined": p.upper_joined,
+            "code": _cameo(p.code), "text": p.text, "upper_joined": p.upper_joined,
             "lower_joined": p.lower_joined}
 
 
 def _block(b: VerbBlock) -> dict[str, object]:
-    return {"block": b.name, "code": b.code,
-            "forms": [{"words": list(f.words), "verb": f.verb_index, "code": f.code}
+    return {"block": b.name, "code": _cameo(b.code),
+            "forms": [{"words": list(f.words), "verb": f.verb_index, "code": _cameo(f.code)}
                       for f in b.forms],
             "patterns": [_pattern(p) for p in b.patterns]}
 

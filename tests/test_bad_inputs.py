@@ -240,7 +240,7 @@ def assert_named(needles: tuple[str, ...], lines: list[str]) -> None:
 def test_code_names_the_bad_input_and_codes_the_rest(corpus: dict[str, list[Path]],
                                                      coder: Coder, monkeypatch, case: Case
                                                      ) -> None:
-    monkeypatch.setattr(blocwatch.cli, "make_coder", lambda *args: coder)
+    monkeypatch.setattr(blocwatch.cli, "make_coder", lambda *args, **kwargs: coder)
     inputs = [str(p) for p in corpus[case.name]] + [str(corpus["good"][0])]
     result = runner.invoke(app, ["code", *inputs, "--format", "jsonl"])
     assert result.exit_code == 1, result.stderr

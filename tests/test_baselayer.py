@@ -38,6 +38,26 @@ def test_split_code(code: str, expected: tuple[str | None, str | None]) -> None:
     assert split_code(code) == expected
 
 
+@pytest.mark.parametrize(("code", "expected"), [
+    ("MED", (None, "MED")),  # Phoenix's Reuters, Washington Post: a sector first
+    ("ELI", (None, "ELI")),
+    ("MEAREB", (None, "REB")),  # a region is no country: Kach
+    ("CFRREB", (None, "REB")),
+    ("TMP", ("TLS", None)),  # CAMEO's spelling of a country
+    ("KSVGOV", ("XKX", "GOV")),
+    ("SUN", ("SUN", None)),  # a former state keeps its code
+    ("NGAREB", ("NGA", "REB")),
+])
+def test_split_code_no_country(code: str, expected: tuple[str | None, str | None]) -> None:
+    assert split_code(code) == expected
+
+
+def test_actor_of_no_country_is_an_unknown_country_institution() -> None:
+    [post] = actor_entries(["WASHINGTON POST"], "MED", "test")
+    assert (post.kind, post.country, post.sector) == ("institution", None, "MED")
+    assert actor_entries(["X"], "MEAREB 1990-01-01..1999-06-09", "test") == []
+
+
 @pytest.mark.parametrize(("names", "cell", "expected"), [
     # a country-level name, a group with a sector, an organisation
     (["BOKO HARAM"], "NGAREB", [("institution", "NGA", "REB", None, None, None)]),
@@ -136,3 +156,40 @@ def test_base_agents_under_ours() -> None:
                             base=([], base))
     assert built.agent(["police"]).sector == "COP"  # type: ignore[union-attr]
     assert built.agent(["gunrunner"]).sector == "CRM"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("042:043", "042:043"), ("1213", "121"), ("176", "170"), ("080!", "080"),
+    (":1952", ":195"), ("---", "---"), (None, None)])
+def test_conversion_keeps_codes_in_the_table(code: str | None, expected: str | None) -> None:
+    assert _build_script()._cameo(code) == expected
+
+
+def test_check_base_layer(tmp_path: Path) -> None:
+    """`kb check` with no file: the shipped layer is clean, a broken one is reported with
+    the place of each problem."""
+    from blocwatch.baselayer import check_base_layer
+    from blocwatch.lexicon import load_codes
+
+    codes = load_codes()
+    assert check_base_layer(load_base_layer(), codes) == []
+    shipped = Path(kb_module.__file__).parent / "data" / "base"
+    for name in ("actors.tsv", "agents.tsv", "discards.tsv", "verbs.jsonl"):
+        (tmp_path / name).write_text((shipped / name).read_text("utf-8"), "utf-8")
+    with (tmp_path / "agents.tsv").open("a", encoding="utf-8") as handle:
+        handle.write("spokesthing\tgov\tafter\n")
+    with (tmp_path / "actors.tsv").open("a", encoding="utf-8") as handle:
+        handle.write("ATLANTIS\t12X\n")
+    problems = check_base_layer(load_base_layer(tmp_path), codes)
+    assert problems == ["base/actors.tsv: 'ATLANTIS' has a bad code '12X'",
+                        "base/agents.tsv: 'spokesthing' has a bad sector 'gov'"]
+
+
+def test_kb_check_without_files() -> None:
+    from typer.testing import CliRunner
+
+    from blocwatch.cli import app
+
+    result = CliRunner().invoke(app, ["kb", "check"])
+    assert result.exit_code == 0, result.output
+    assert "base layer:" in result.output and "0 problem(s)" in result.output

@@ -82,7 +82,6 @@ KNOWN_GAPS = {  # case id -> engine gap (see docs/coding.md); strict xfail: a fi
     "consult-22": "G13: lost subjects ('is expected to meet'), 'our' in quotes",
     "consult-23": "G11: nominal events with passive or no verb",
     "demand-03": "G8: target as a modifier of the preposition's object",
-    "demand-09": "G10: lemmatiser/tagger slips",
     "diplo-19": "G11: nominal events with passive or no verb",
     "disapprove-20": "G11: nominal events with passive or no verb",
     "fight-11": "G12: three or more conjoined actors",
@@ -90,12 +89,8 @@ KNOWN_GAPS = {  # case id -> engine gap (see docs/coding.md); strict xfail: a fi
     "intent-22": "G16: 'considering sending' is asserted",
     "mass-01": "G10: lemmatiser/tagger slips",
     "mass-04": "G5: two-word light nouns",
-    "mass-08": "G14: actor gaps",
     "mass-10": "G5: two-word light nouns",
-    "noevent-03": "G15: sports context (no discard list)",
-    "noevent-33": "G15: sports context (no discard list)",
     "posture-06": "G8: target as a modifier of the preposition's object",
-    "protest-13": "G5: two-word light nouns",
     "protest-15": "G6: nouns inside quantity phrases",
     "quote-08": "G6: nouns inside quantity phrases",
     "quote-09": "G13: lost subjects ('is expected to meet'), 'our' in quotes",
@@ -105,7 +100,6 @@ KNOWN_GAPS = {  # case id -> engine gap (see docs/coding.md); strict xfail: a fi
     "reduce-27": "G11: nominal events with passive or no verb",
     "reject-01": "G11: nominal events with passive or no verb",
     "reject-11": "G4: plot/attempt/refusal codes",
-    "yield-06": "G8: target as a modifier of the preposition's object",
     "yield-07": "G10: lemmatiser/tagger slips",
 }
 

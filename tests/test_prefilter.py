@@ -44,16 +44,17 @@ def test_guardian_sample_same_events(coder: Coder, shared: Path) -> None:
 SENTENCES = [
     ("North Korea accused the United States of hostility.", True),
     ("Syria used sarin against civilians in Ghouta.", True),  # a standalone agent
-    ("Russia condemned the strikes.", False),  # one actor, the verb needs a target
+    ("Russia condemned the strikes.", True),  # the sentence model gives it a class
     ("Protesters marched in Paris.", True),  # "march" may code without a target
     ("Iran rejected the offer.", True),  # "the offer" points back at an earlier event
     ("Shares rose 5 pct in heavy trading.", False),  # no actor at all
     ("It said its profits rose.", False),  # pronouns with nothing before them
-    ("The ministry accused the embassy.", False),  # bare agents with no name before them
-    ("Japanese officials said the talks went well.", False),  # one mention: JPN officials
+    ("The ministry accused the embassy.", True),  # bare agents are actors (article country)
+    ("Japanese officials said the talks went well.", True),  # one actor, the model: a class
     ("The weather was fine and the markets were calm.", False),
     ("France and Germany held talks in Berlin.", True),  # light verb with its noun
-    ("France and Germany held a party.", False),  # light verb without its noun
+    ("France and Germany held a party.", True),  # the base layer's "hold" patterns
+    ("The weather was fine, officials said.", False),  # no verb any dictionary codes
     ('The minister said: "We will never give in to them.', True),  # a quote running on
 ]
 

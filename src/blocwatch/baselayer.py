@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -75,11 +76,30 @@ def _next_day(iso: str) -> str:
     return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
 
 
+# CAMEO country codes that ISO 3166 (and blocwatch's countries.tsv) spell otherwise.
+CAMEO_COUNTRIES = {"TMP": "TLS", "KSV": "XKX"}
+# Phoenix codes that start with a sector, not a country: "MED" (Reuters), "ELI" (Kofi
+# Annan), a religion ("BUDREB", "HINRAD"); and CAMEO's regions, which are no country
+# ("MEAREB" Middle East, "CFRREB" central Africa, "INTREB" international).
+_SECTOR_FIRST = frozenset({"MED", "ELI", "BUD", "HIN", "MOS", "CHR", "JEW", "MUS", "REL",
+                           "BAH"})
+REGIONS = frozenset({"AFR", "ASA", "BLK", "CRB", "CAU", "CFR", "CAS", "CEU", "EIN", "EAF",
+                     "EEU", "EUR", "LAM", "MEA", "MDT", "NAF", "NMR", "PGS", "SAF", "SAM",
+                     "SAS", "SEA", "WAF", "WST", "WEU", "INT", "KKL"})
+
+
 def split_code(code: str) -> tuple[str | None, str | None]:
-    """``NGAREB`` -> (NGA, REB); non-state codes (``IGOUNO``) -> (None, None)."""
-    if code[:3] in NON_STATE or not code[:3].isalpha():
+    """``NGAREB`` -> (NGA, REB); non-state codes (``IGOUNO``) -> (None, None); a code that
+    starts with a sector ("MED") or a region ("MEAREB") has no country: (None, MED),
+    (None, REB).  Historic states and territories keep their code ("SUN")."""
+    prefix = CAMEO_COUNTRIES.get(code[:3], code[:3])
+    if prefix in NON_STATE or not prefix.isalpha():
         return None, None
-    return code[:3], code[3:] or None
+    if prefix in _SECTOR_FIRST:
+        return None, code[-3:]
+    if prefix in REGIONS:
+        return None, code[-3:] if len(code) >= 6 else None
+    return prefix, code[3:] or None
 
 
 def _acronym(name: str) -> bool:
@@ -88,7 +108,8 @@ def _acronym(name: str) -> bool:
 
 def actor_entries(names: list[str], cell: str, where: str) -> list[ActorEntry]:
     """Knowledge-base entries of one base actor: a person for each dated code (with its
-    dates; ``end`` exclusive), else one entry by the shape of the code."""
+    dates; ``end`` exclusive), else one entry by the shape of the code (see
+    :func:`split_code`); an actor of no country is an institution coded ``---SECTOR``."""
     out: list[ActorEntry] = []
     codes = [c.strip() for c in cell.split(";") if c.strip()]
     dated = any(" " in c for c in codes)
@@ -113,6 +134,11 @@ def actor_entries(names: list[str], cell: str, where: str) -> list[ActorEntry]:
                                       layer="base"))
             elif country is None and code.startswith("MNC"):
                 continue  # companies are no political actors here (their staff: BUS)
+            elif country is None and sector is not None:
+                if dated:
+                    continue  # a region's or a former state's dated role: history
+                out.append(ActorEntry(name, "institution", None, sector, case_sensitive=case,
+                                      layer="base"))
             elif country is None:
                 out.append(ActorEntry(name, "igo", None, code=code, case_sensitive=case,
                                       layer="base"))
@@ -192,3 +218,29 @@ def load_base_layer(folder: Path | None = None) -> BaseLayer:
     discards = tuple(_discards(where))
     return BaseLayer(tuple(_actors(where)), tuple(_agents(where)), discards,
                      _verbs(where, discards))
+
+
+_SECTOR = re.compile(r"(?:[A-Z]{3})+")
+
+
+def check_base_layer(layer: BaseLayer, codes: Collection[str]) -> list[str]:
+    """Problems of a base layer (``blocwatch kb check`` with no file): actor codes that are
+    neither a country nor a non-state prefix with sectors, agent sectors that are not
+    three-letter codes, verb codes not in the CAMEO table ``codes``; each with its place."""
+    problems = []
+    for entry in layer.actors:
+        code = entry.code or f"{entry.country or ''}{entry.sector or ''}"
+        if len(code) < 3 or (code[:3] not in NON_STATE and not code[:3].isalpha()):
+            problems.append(f"base/actors.tsv: {entry.name!r} has a bad code {code!r}")
+        elif entry.sector and not _SECTOR.fullmatch(entry.sector):
+            problems.append(f"base/actors.tsv: {entry.name!r} has a bad sector "
+                            f"{entry.sector!r}")
+    problems += [f"base/agents.tsv: {a.term!r} has a bad sector {a.sector!r}"
+                 for a in layer.agents if not _SECTOR.fullmatch(a.sector)]
+    for block in layer.verbs.blocks:
+        used = [block.code, *(f.code for f in block.forms if f.code),
+                *(p.code for p in block.patterns)]
+        problems += [f"{block.origin}: {block.name} uses the unknown CAMEO code {c!r}"
+                     for c in used if any(part not in codes and part != "---"
+                                          for part in c.split(":") if part)]
+    return problems

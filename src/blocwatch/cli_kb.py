@@ -23,8 +23,14 @@ Top = Annotated[int, typer.Option(min=1, help="How many to list.")]
 
 
 @kb_app.command("check")
-def check(files: Annotated[list[Path], typer.Argument(metavar="FILE...")]) -> None:
-    """Validate user knowledge YAML files: schema, CAMEO codes, dates, clashing aliases."""
+def check(files: Annotated[list[Path] | None, typer.Argument(
+        metavar="[FILE...]", help="User knowledge files; none: the built-in base layer.")]
+        = None) -> None:
+    """Validate user knowledge YAML files (schema, CAMEO codes, dates, clashing aliases),
+    or with no FILE the built-in base layer (actor codes, sectors, verb codes)."""
+    if not files:
+        _check_base_layer()
+        return
     from .userkb import read_files
 
     try:
@@ -34,6 +40,24 @@ def check(files: Annotated[list[Path], typer.Argument(metavar="FILE...")]) -> No
     for problem in problems:
         typer.echo(str(problem))
     typer.echo(f"{len(problems)} problem(s) in {len(files)} file(s)", err=True)
+    raise typer.Exit(1 if problems else 0)
+
+
+def _check_base_layer() -> None:
+    from .baselayer import check_base_layer, load_base_layer
+    from .lexicon import load_codes
+
+    try:
+        layer = load_base_layer()
+    except BlocwatchError as err:
+        _fail(str(err), 1)
+    problems = check_base_layer(layer, load_codes())
+    for problem in problems:
+        typer.echo(problem)
+    patterns = sum(len(b.patterns) for b in layer.verbs.blocks)
+    typer.echo(f"base layer: {len(layer.actors)} actor names, {len(layer.agents)} agents, "
+               f"{len(layer.discards)} discards, {len(layer.verbs.blocks)} verb blocks, "
+               f"{patterns} patterns: {len(problems)} problem(s)", err=True)
     raise typer.Exit(1 if problems else 0)
 
 
@@ -57,17 +81,19 @@ def show(name: Annotated[str, typer.Argument(help="A name as it appears in text.
         covers = "" if e.kind != "person" else (" covers the date" if e.covers(date)
                                                 else " does not cover the date")
         typer.echo(f"entry: {e.kind} {e.code or (e.country or '') + (e.sector or '')}"
-                   f"{' ' + e.role if e.role else ''}{span}{covers}")
+                   f"{' ' + e.role if e.role else ''}{span}{covers} ({e.layer})")
     if entries:
         chosen = _resolve(list(entries), date, 0, len(tokens))
         why = ("a dated role that covers the date wins (head of state first, then the "
                "latest)" if chosen.kind == "person" and chosen.sector != "ELI" else
                "no role covers the date: a former or future office-holder is ELI"
-               if chosen.kind == "person" else "the first entry wins (user files first)")
+               if chosen.kind == "person" else "the first entry wins (user files first, "
+               "then blocwatch's, then the base layer's)")
         typer.echo(f"resolves to {chosen.code} on {date or 'any date'}: {why}")
     if agent is not None:
-        typer.echo(f"agent term: sector {agent.sector} ({agent.kind}); joins the nearest "
-                   "country before it ('North Korea's foreign ministry') or after 'of'")
+        typer.echo(f"agent term: sector {agent.sector} ({agent.kind}, {agent.layer}); joins "
+                   "the nearest country before it ('North Korea's foreign ministry') or "
+                   "after 'of'")
 
 
 def _articles(inputs: list[str] | None, db: str | None, date: str | None) -> list[Any]:

@@ -30,6 +30,7 @@ from .patterns import PatternCoder
 from .prefilter import Selector, SentencePlan, parse_docs
 from .quotes import QuoteSentence, article_quotes, with_quote_sentences
 from .records import Article, CleanArticle, CodedArticle, Event, chunks
+from .screens import screen
 from .settings import Settings
 from .userkb import UserKnowledge, load_user_knowledge
 
@@ -167,14 +168,15 @@ class Coder:
         return None
 
     def _code_sentence(self, item: SentenceInput, ctx: ArticleContext) -> list[Event]:
-        """The lexicon's events, then the base layer's on the verbs it left alone."""
+        """The lexicon's events, then the base layer's on the verbs it left alone, the
+        learned model's say, and the screens of the sentence's context."""
         coded = self.events.code_sentence(item, ctx)
         if self.patterns is not None:
             coded += self.patterns.code_sentence(item, ctx, coded, self.events.attribution,
                                                  under_appeal)
         if self.learned is not None:
             coded = self.learned.apply(item, ctx, coded)
-        return coded
+        return screen(coded)
 
     def _locate(self, sent: Span, events: list[Event], ctx: ArticleContext,
                 dateline: str | None) -> list[Event]:

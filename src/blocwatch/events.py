@@ -343,9 +343,20 @@ def _verb_like(tok: Token) -> bool:
         and any(c.dep_ in ("nsubj", "dobj") for c in tok.children)
 
 
+_DEMAND_CLAUSE = frozenset({"insist", "demand", "ask", "request", "urge", "require",
+                            "propose", "recommend", "suggest", "stipulate"})
+
+
 def under_appeal(tok: Token) -> bool:
     """The act asked for, demanded or warned against ("urged Russia to withdraw") is not
-    coded: the appeal is the event (as PETRARCH drops the complement of 02/10 verbs)."""
+    coded: the appeal is the event (as PETRARCH drops the complement of 02/10 verbs).  So
+    is a demanded clause: "insisted (that) North Korea give up its weapons" (a verb in its
+    bare form or "should" after a verb of demanding; "insisted that it was innocent",
+    "demanded that they are freed" are claims or passives the lexicon reads itself)."""
+    if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in _DEMAND_CLAUSE:
+        modals = {c.lower_ for c in tok.children if c.dep_ == "aux"}
+        bare = tok.tag_ in ("VB", "VBP") and tok.lemma_ not in ("be", "have")
+        return (bare and not modals) or bool(modals & {"should", "must"})
     if tok.dep_ not in ("xcomp", "pcomp"):  # "warned that Y could attack" is a claim
         return False
     head = tok.head.head if tok.dep_ == "pcomp" else tok.head

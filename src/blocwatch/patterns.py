@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 
 from spacy.tokens import Token
 
+from . import frames
 from .actors import Mention
 from .baselayer import BaseLayer
 from .events import ArticleContext, SentenceInput, build_event, verb_code
@@ -89,7 +90,8 @@ class PatternCoder:
         index = {i: m for m in item.mentions for i in range(m.start, m.end)}
         out: list[Event] = []
         for found in self.verbs.code_sentence(pctx, ActorGroups(pctx, bare_agents=False)):
-            if found.hit.token.i in taken or skip(found.hit.token):
+            verb = found.hit.token
+            if verb.i in taken or skip(verb) or _thing_subject(verb, index):
                 continue
             event = self._event(item, ctx, index, found, by_span, attribution)
             key = (event.source.code, event.target.code if event.target else "", event.root)
@@ -118,6 +120,16 @@ def _mention(unit: Unit, by_span: dict[tuple[int, int], Mention],
     if found is None:
         found = next(m for i, m in sorted(index.items()) if unit.start <= i < unit.end)
     return found
+
+
+def _thing_subject(verb: Token, index: dict[int, Mention]) -> bool:
+    """Whether the verb's subject is a common noun that is no actor ("The North's criticism
+    came a day before ..."): the pattern would read the possessor as the one who acts."""
+    subj, _ = frames.subject(verb)
+    if subj is None or subj.pos_ != "NOUN" or subj.i in index:
+        return False
+    of = [o for p in subj.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+    return not any(o.i in index for o in of)  # "thousands of Kenyan students" act
 
 
 def _governs(verb: Token, verbs: set[int]) -> bool:

@@ -43,6 +43,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Token
 
+from .actors import UNKNOWN_COUNTRY
 from .clean import normalise
 from .forms import verb_forms
 from .prefilter import SentencePlan
@@ -484,6 +485,8 @@ def make_speaker(art: _Article, cue: _Cue, known: Sequence[Entity]) -> Speaker:
     text = span_text(tokens)
     mention = mention_index(cue.sentence).get(cue.speaker.i)
     code = mention.code if mention is not None else None
+    if code is not None and code.startswith(UNKNOWN_COUNTRY):
+        code = None  # "the minister" of no known country: an antecedent may tell more
     entity = None
     if mention is None or cue.speaker.pos_ in ("PRON", "NOUN"):
         entity = resolve(tokens, cue.sentence, art.position[id(cue.sentence)], known)

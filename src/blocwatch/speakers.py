@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from .actors import Mention
+from .actors import UNKNOWN_COUNTRY, Mention
 from .frames import subject
 
 PERSON_PRONOUNS = frozenset({"he", "she", "i"})
@@ -212,7 +212,8 @@ def entities(sentences: Sequence[QuoteSentence]) -> list[Entity]:
         if sent.parsed is None:
             out += _unparsed_entities(n, sent)
             continue
-        index = mention_index(sent)
+        index = {i: m for i, m in mention_index(sent).items()
+                 if not m.code.startswith(UNKNOWN_COUNTRY)}  # "---MED": a name still
         for tok in sent.parsed:
             mention = index.get(tok.i)
             head_of_name = tok.pos_ == "PROPN" and tok.dep_ not in ("compound", "flat")
