@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from . import kb as kb_module
 from .actors import ActorFinder, Mention
 from .baselayer import load_base_layer
+from .casualties import CasualtyCoder
 from .clean import prepare
 from .events import ArticleContext, EventCoder, SentenceInput, under_appeal
 from .fallback import LearnedEvents
@@ -57,6 +58,7 @@ class Coder:
         self.lexicon = lexicon or load_lexicon(extra=user.verbs if user else ())
         self.actors = ActorFinder(self.kb)
         self.events = EventCoder(self.lexicon)
+        self.casualties = CasualtyCoder(self.events)
         self.patterns = PatternCoder(self.base, self.lexicon,
                                      lambda s: [t.text for t in tokenizer(s)]
                                      ) if self.base else None
@@ -168,12 +170,13 @@ class Coder:
         return None
 
     def _code_sentence(self, item: SentenceInput, ctx: ArticleContext) -> list[Event]:
-        """The lexicon's events, then the base layer's on the verbs it left alone, the
-        learned model's say, and the screens of the sentence's context."""
+        """The lexicon's events, then the base layer's on the verbs it left alone, killings
+        by attacks, the learned model's say, and the screens of the sentence's context."""
         coded = self.events.code_sentence(item, ctx)
         if self.patterns is not None:
             coded += self.patterns.code_sentence(item, ctx, coded, self.events.attribution,
                                                  under_appeal)
+        coded += self.casualties.code_sentence(item, ctx, coded)
         if self.learned is not None:
             coded = self.learned.apply(item, ctx, coded)
         return screen(coded)

@@ -395,6 +395,7 @@ def score_dyads(cases: Sequence[SpanCase], coder: ArticleCoder, worst: int = 20)
         for side, gold_spans in (("source", case.sources), ("target", case.targets)):
             pred = sorted({(r.start + offsets[e.sentence], r.end + offsets[e.sentence])
                            for e in events if (r := getattr(e, side)) is not None
+                           and r.end > r.start  # an unknown actor ("---") names no span
                            and e.sentence_index >= 0 and e.sentence in offsets})
             for mode, same in (("lenient", _overlap), ("strict", lambda a, b: a == b)):
                 c = counts[f"{side}.{mode}"]
