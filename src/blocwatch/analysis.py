@@ -38,11 +38,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
 
+from .aggregates import DayCount
 from .records import ActorRef, Event
 
 PERIODS = ("day", "week", "month", "quarter")
@@ -130,6 +131,30 @@ def dyad_series(events: Iterable[WeightedEvent], a: str, b: str, *, period: str 
     return out
 
 
+def dyad_series_from_counts(counts: Iterable[DayCount], a: str, b: str, *,
+                            period: str = "month", weighted: bool = False,
+                            directed: bool = False) -> list[DyadPeriod]:
+    """:func:`dyad_series` from grouped counts (``dyad_days``, read for the modalities and
+    actor level wanted); without event ids."""
+    buckets: dict[str, list[DayCount]] = defaultdict(list)
+    for c in counts:
+        if c.date and ((c.source, c.target) == (a, b)
+                       or (not directed and (c.source, c.target) == (b, a))):
+            buckets[period_of(c.date, period)].append(c)
+    out = []
+    for label in sorted(buckets):
+        quad = [0, 0, 0, 0]
+        gsum = 0.0
+        for c in buckets[label]:
+            quad[c.quad_class - 1] += c.reports if weighted else c.events
+            gsum += c.goldstein_reports if weighted else c.goldstein
+        total = sum(quad)
+        out.append(DyadPeriod(label, total, (quad[0], quad[1], quad[2], quad[3]),
+                              round(gsum, 3), round(gsum / total, 3),
+                              round((quad[0] + quad[1]) / total, 3), ()))
+    return out
+
+
 # -- relations graph --------------------------------------------------------------------
 def relations_graph(events: Iterable[WeightedEvent], *, until: str | None = None,
                     half_life_days: float | None = 90.0, weighted: bool = False,
@@ -156,6 +181,32 @@ def relations_graph(events: Iterable[WeightedEvent], *, until: str | None = None
         edge["weight"] += value
         edge["cooperation" if w.event.quad_class <= 2 else "conflict"] += 1
         edge["event_ids"].append(w.id)
+    for _, _, data in graph.edges(data=True):
+        data["weight"] = round(data["weight"], 4)
+    return graph
+
+
+def relations_graph_from_counts(counts: Iterable[DayCount], *, end: str | None,
+                                half_life_days: float | None = 90.0,
+                                weighted: bool = False) -> nx.Graph:
+    """:func:`relations_graph` from grouped counts (by date, dyad and quad class); ``end``
+    is the date decay is measured from (the window's end, or its last event's date).
+    Edges carry no event ids."""
+    last = dt.date.fromisoformat(end) if end else None
+    decays: dict[str, float] = {}
+    graph = nx.Graph()
+    for c in counts:
+        if c.date not in decays:
+            decays[c.date] = 1.0
+            if half_life_days and last is not None and c.date:
+                age = max(0, (last - dt.date.fromisoformat(c.date)).days)
+                decays[c.date] = 0.5 ** (age / half_life_days)
+        if not graph.has_edge(c.source, c.target):
+            graph.add_edge(c.source, c.target, weight=0.0, cooperation=0, conflict=0,
+                           event_ids=[])
+        edge = graph[c.source][c.target]
+        edge["weight"] += (c.goldstein_reports if weighted else c.goldstein) * decays[c.date]
+        edge["cooperation" if c.quad_class <= 2 else "conflict"] += c.events
     for _, _, data in graph.edges(data=True):
         data["weight"] = round(data["weight"], 4)
     return graph
@@ -230,8 +281,10 @@ def _spectral_start(graph: nx.Graph, nodes: list[str], k: int) -> dict[str, int]
 
 def _local_search(graph: nx.Graph, nodes: list[str], assign: dict[str, int], k: int,
                   alpha: float) -> dict[str, int]:
+    """Single-actor moves while one lowers the frustration; a move's change is computed
+    from the actor's own edges (the same moves, in the same order, as recomputing the
+    whole criterion after each, at the cost of its degree)."""
     assign = dict(assign)
-    current = frustration(graph, assign, alpha)
     improved = True
     while improved:
         improved = False
@@ -239,14 +292,22 @@ def _local_search(graph: nx.Graph, nodes: list[str], assign: dict[str, int], k: 
             for target in range(k):
                 if target == assign[node]:
                     continue
-                old = assign[node]
-                assign[node] = target
-                value = frustration(graph, assign, alpha)
-                if value < current - 1e-9:
-                    current, improved = value, True
-                else:
-                    assign[node] = old
+                if _move_change(graph, assign, node, target, alpha) < -1e-9:
+                    assign[node], improved = target, True
     return assign
+
+
+def _move_change(graph: nx.Graph, assign: dict[str, int], node: str, target: int,
+                 alpha: float) -> float:
+    """How the frustration changes when ``node`` moves to bloc ``target``."""
+    old, change = assign[node], 0.0
+    for other, data in graph[node].items():
+        w, where = data["weight"], assign[other]
+        if w < 0:  # negative weight counts inside a bloc
+            change += alpha * -w * ((where == target) - (where == old))
+        elif w > 0:  # positive weight counts between blocs
+            change += (1 - alpha) * w * ((where != target) - (where != old))
+    return change
 
 
 def _cohesion(graph: nx.Graph, members: Sequence[str]) -> float | None:
@@ -358,12 +419,24 @@ def escalation_alerts(events: Iterable[WeightedEvent], *, period: str = "week",
             counts[(min(a, b), max(a, b))][period_of(w.event.date, period)].append(w.id)
     if not dates:
         return []
-    labels = _period_labels(min(dates), max(dates), period)
+    tallies = {dyad: {label: len(ids) for label, ids in by.items()}
+               for dyad, by in counts.items()}
+    return _scan(tallies, _period_labels(min(dates), max(dates), period),
+                 lambda dyad, label: tuple(counts[dyad][label]), baseline_periods=baseline_periods,
+                 alpha=alpha, min_events=min_events, prior_rate=prior_rate,
+                 min_history=min_history, since=since and period_of(since, period))
+
+
+def _scan(counts: dict[tuple[str, str], dict[str, int]], labels: list[str],
+          evidence: Callable[[tuple[str, str], str], tuple[int, ...]], *,
+          baseline_periods: int, alpha: float, min_events: int, prior_rate: float,
+          min_history: int, since: str | None) -> list[Alert]:
+    """The alerts of conflict ``counts`` (dyad -> period label -> events) over ``labels``."""
     alerts = []
     for dyad in sorted(counts):
-        series = [len(counts[dyad].get(label, [])) for label in labels]
+        series = [counts[dyad].get(label, 0) for label in labels]
         for i, label in enumerate(labels):
-            if since and label < period_of(since, period):
+            if since and label < since:
                 continue
             x = series[i]
             history = series[max(0, i - baseline_periods):i]
@@ -372,9 +445,30 @@ def escalation_alerts(events: Iterable[WeightedEvent], *, period: str = "week",
             rate = (sum(history) / len(history) if history else 0.0) + prior_rate
             p = poisson_tail(x, rate)
             if x >= min_events and p < alpha:
-                alerts.append(Alert(dyad, label, x, round(rate, 3), p,
-                                    tuple(counts[dyad][label])))
+                alerts.append(Alert(dyad, label, x, round(rate, 3), p, evidence(dyad, label)))
     return alerts
+
+
+def escalation_alerts_from_counts(conflict: Iterable[DayCount], first: str | None,
+                                  last: str | None, *, period: str = "week",
+                                  baseline_periods: int = 8, alpha: float = 0.01,
+                                  min_events: int = 3, prior_rate: float = 0.5,
+                                  min_history: int = 4, since: str | None = None
+                                  ) -> list[Alert]:
+    """:func:`escalation_alerts` from the conflict counts of each dyad and day, over the
+    periods from ``first`` to ``last`` (the dates of all placed events); no event ids."""
+    if not first or not last:
+        return []
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    labels: dict[str, str] = {}
+    for c in conflict:
+        if c.date:
+            label = labels.setdefault(c.date, period_of(c.date, period))
+            counts[(min(c.source, c.target), max(c.source, c.target))][label] += c.events
+    return _scan(counts, _period_labels(first, last, period), lambda dyad, label: (),
+                 baseline_periods=baseline_periods, alpha=alpha, min_events=min_events,
+                 prior_rate=prior_rate, min_history=min_history,
+                 since=since and period_of(since, period))
 
 
 def _period_labels(first: str, last: str, period: str) -> list[str]:
