@@ -193,3 +193,17 @@ def date_range(conn: Connection, window: Window) -> tuple[str | None, str | None
     row = conn.execute(select(func.min(t.c.date), func.max(t.c.date))
                        .where(and_(*conditions))).one()
     return row[0], row[1]
+
+
+def dyad_event_ids(conn: Connection, dyad: tuple[str, str], first: str, last: str,
+                   modalities: Sequence[str]) -> tuple[int, ...]:
+    """Ids of the conflict events between the (country-level) ``dyad`` from ``first`` to
+    ``last``, by date then id."""
+    e = s.events
+    src, tgt = key_sql("source", False), key_sql("target", False)
+    query = (select(e.c.id).where(
+        e.c.date >= first, e.c.date <= last, e.c.quad_class >= 3,
+        e.c.modality.in_(list(modalities)), e.c.target_code.is_not(None),
+        src.in_(list(dyad)), tgt.in_(list(dyad)), src != tgt)
+        .order_by(e.c.date, e.c.id))
+    return tuple(int(i) for i in conn.execute(query).scalars())

@@ -87,6 +87,25 @@ def period_of(date: str, period: str) -> str:
     raise ValueError(f"unknown period {period!r}: use one of {', '.join(PERIODS)}")
 
 
+def period_bounds(label: str, period: str) -> tuple[str, str]:
+    """First and last date of the period labelled ``label`` (see :func:`period_of`)."""
+    if period == "day":
+        return label, label
+    if period == "week":
+        first = dt.date.fromisocalendar(int(label[:4]), int(label[-2:]), 1)
+        return first.isoformat(), (first + dt.timedelta(days=6)).isoformat()
+    if period == "month":
+        year, month = int(label[:4]), int(label[5:7])
+    elif period == "quarter":
+        year, month = int(label[:4]), 3 * int(label[-1]) - 2
+    else:
+        raise ValueError(f"unknown period {period!r}: use one of {', '.join(PERIODS)}")
+    first = dt.date(year, month, 1)
+    span = 1 if period == "month" else 3
+    after = dt.date(year + (month + span - 1) // 12, (month + span - 1) % 12 + 1, 1)
+    return first.isoformat(), (after - dt.timedelta(days=1)).isoformat()
+
+
 def _keep(events: Iterable[WeightedEvent], modalities: Sequence[str]) -> list[WeightedEvent]:
     return [w for w in events if w.event.modality in modalities and w.event.target is not None]
 

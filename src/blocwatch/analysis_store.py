@@ -21,6 +21,7 @@ from .analysis import (
     DyadPeriod,
     dyad_series_from_counts,
     escalation_alerts_from_counts,
+    period_bounds,
     relations_graph_from_counts,
 )
 from .store import Store
@@ -68,3 +69,13 @@ def escalation_alerts(store: Store, *, period: str = "week", baseline_periods: i
     return escalation_alerts_from_counts(
         conflict, first, last, period=period, baseline_periods=baseline_periods, alpha=alpha,
         min_events=min_events, prior_rate=prior_rate, min_history=min_history, since=since)
+
+
+def alert_evidence(store: Store, alert: Alert, *, period: str = "week",
+                   modalities: Sequence[str] = ("asserted",)) -> tuple[int, ...]:
+    """The ids of the conflict events behind ``alert``, by date then id (what
+    :func:`blocwatch.analysis.escalation_alerts` puts in ``event_ids``): read from the
+    events of the alert's period only (the date index)."""
+    first, last = period_bounds(alert.period, period)
+    with store.reading() as conn:
+        return aggregates.dyad_event_ids(conn, alert.dyad, first, last, tuple(modalities))
