@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import Executable
@@ -136,14 +136,14 @@ class Window:
     dyads: Sequence[tuple[str, str]] = ()  # only these (source, target) keys
 
 
-def read(conn: Connection, window: Window, *, by_sector: bool = False, by_date: bool = True,
+def read(conn: Connection, window: Window, *, by_sector: bool = False,
          by_quad: bool = True) -> Iterator[DayCount]:
-    """``dyad_days`` grouped in the database by dyad (at country or sector level), and by
-    date and quad class unless told otherwise; placed, distinct actors only."""
+    """``dyad_days`` grouped in the database by date and dyad (at country or sector
+    level), and by quad class unless told otherwise; placed, distinct actors only."""
     t = s.dyad_days
     src = t.c.source_sector_key if by_sector else t.c.source_key
     tgt = t.c.target_sector_key if by_sector else t.c.target_key
-    date = t.c.date if by_date else literal("")
+    date = t.c.date
     quad = t.c.quad_class if by_quad else literal(0)
     groups = [date, src, tgt, t.c.modality, quad]
     conditions = [src != "", tgt != "", src != tgt, t.c.modality.in_(list(window.modalities))]
@@ -162,6 +162,44 @@ def read(conn: Connection, window: Window, *, by_sector: bool = False, by_date: 
             continue
         yield DayCount(row[0], row[1], row[2], row[3], int(row[4]), int(row[5]), int(row[6]),
                        float(row[7]), float(row[8]))
+
+
+@dataclass(frozen=True)
+class EdgeSum:
+    """The events between two actors (one direction) of a window, summed in the database:
+    the Goldstein weight (times reports if weighted, each day discounted by the decay),
+    cooperation (quad 1, 2) and conflict (quad 3, 4) events."""
+
+    source: str
+    target: str
+    weight: float
+    cooperation: int
+    conflict: int
+
+
+def read_edges(conn: Connection, window: Window, *, by_sector: bool, end: str | None,
+               half_life_days: float | None, weighted: bool) -> Iterator[EdgeSum]:
+    """One row per directed dyad: ``dyad_days`` grouped by dyad in SQL, the decay
+    ``0.5 ** (age_days / half_life_days)`` (age from ``end``; none for undated events)
+    computed there per day."""
+    t = s.dyad_days
+    src = t.c.source_sector_key if by_sector else t.c.source_key
+    tgt = t.c.target_sector_key if by_sector else t.c.target_key
+    value: ColumnElement[Any] = t.c.goldstein_reports if weighted else t.c.goldstein
+    if half_life_days and end:
+        age = (func.julianday(end) - func.julianday(t.c.date)
+               if conn.dialect.name == "sqlite"
+               else cast(literal(end), Date) - cast(t.c.date, Date))
+        value = value * case((t.c.date == "", literal(1.0)),
+                             else_=func.power(0.5, age / float(half_life_days)))
+    conditions = [src != "", tgt != "", src != tgt, t.c.modality.in_(list(window.modalities)),
+                  *_date_conditions(window)]
+    coop = func.sum(case((t.c.quad_class <= 2, t.c.events), else_=0))
+    conflict = func.sum(case((t.c.quad_class >= 3, t.c.events), else_=0))
+    query = (select(src, tgt, func.sum(value), coop, conflict)
+             .where(and_(*conditions)).group_by(src, tgt))
+    for row in conn.execute(query):
+        yield EdgeSum(row[0], row[1], float(row[2]), int(row[3]), int(row[4]))
 
 
 def _date_conditions(window: Window) -> list[ColumnElement[bool]]:

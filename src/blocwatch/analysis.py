@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .aggregates import DayCount
+from .aggregates import DayCount, EdgeSum
 from .records import ActorRef, Event
 
 PERIODS = ("day", "week", "month", "quarter")
@@ -205,27 +205,18 @@ def relations_graph(events: Iterable[WeightedEvent], *, until: str | None = None
     return graph
 
 
-def relations_graph_from_counts(counts: Iterable[DayCount], *, end: str | None,
-                                half_life_days: float | None = 90.0,
-                                weighted: bool = False) -> nx.Graph:
-    """:func:`relations_graph` from grouped counts (by date, dyad and quad class); ``end``
-    is the date decay is measured from (the window's end, or its last event's date).
-    Edges carry no event ids."""
-    last = dt.date.fromisoformat(end) if end else None
-    decays: dict[str, float] = {}
+def relations_graph_from_sums(sums: Iterable[EdgeSum]) -> nx.Graph:
+    """:func:`relations_graph` from the weights and counts of each directed dyad summed in
+    the database (:func:`blocwatch.aggregates.read_edges`); edges carry no event ids."""
     graph = nx.Graph()
-    for c in counts:
-        if c.date not in decays:
-            decays[c.date] = 1.0
-            if half_life_days and last is not None and c.date:
-                age = max(0, (last - dt.date.fromisoformat(c.date)).days)
-                decays[c.date] = 0.5 ** (age / half_life_days)
-        if not graph.has_edge(c.source, c.target):
-            graph.add_edge(c.source, c.target, weight=0.0, cooperation=0, conflict=0,
+    for x in sums:
+        if not graph.has_edge(x.source, x.target):
+            graph.add_edge(x.source, x.target, weight=0.0, cooperation=0, conflict=0,
                            event_ids=[])
-        edge = graph[c.source][c.target]
-        edge["weight"] += (c.goldstein_reports if weighted else c.goldstein) * decays[c.date]
-        edge["cooperation" if c.quad_class <= 2 else "conflict"] += c.events
+        edge = graph[x.source][x.target]
+        edge["weight"] += x.weight
+        edge["cooperation"] += x.cooperation
+        edge["conflict"] += x.conflict
     for _, _, data in graph.edges(data=True):
         data["weight"] = round(data["weight"], 4)
     return graph
@@ -265,8 +256,10 @@ def find_blocs(graph: nx.Graph, *, max_blocs: int = 4, alpha: float = 0.5) -> Bl
     if not nodes:
         return BlocPartition((), 0.0)
     best: tuple[float, dict[str, int]] | None = None
+    lead = _leading_vector(graph, nodes) if max_blocs > 1 and len(nodes) > 1 else None
+    edges = {n: [(m, float(d["weight"])) for m, d in graph[n].items()] for n in nodes}
     for k in range(1, min(max_blocs, len(nodes)) + 1):
-        assign = _local_search(graph, nodes, _spectral_start(graph, nodes, k), k, alpha)
+        assign = _local_search(edges, nodes, _spectral_start(nodes, lead, k), k, alpha)
         score = round(frustration(graph, assign, alpha), 6)
         if best is None or score < best[0] - 1e-9:
             best = (score, assign)
@@ -281,27 +274,31 @@ def find_blocs(graph: nx.Graph, *, max_blocs: int = 4, alpha: float = 0.5) -> Bl
     return BlocPartition(blocs, score, alignment)
 
 
-def _spectral_start(graph: nx.Graph, nodes: list[str], k: int) -> dict[str, int]:
-    if k == 1:
-        return {n: 0 for n in nodes}
+def _leading_vector(graph: nx.Graph, nodes: list[str]) -> list[float]:
+    """The leading eigenvector of the signed adjacency matrix, its sign fixed so that the
+    result is deterministic."""
     import numpy as np
 
     matrix = nx.to_numpy_array(graph, nodelist=nodes, weight="weight")
     _, vectors = np.linalg.eigh(matrix)
     lead = vectors[:, -1]
-    if lead[np.argmax(np.abs(lead))] < 0:  # fix the sign so the result is deterministic
+    if lead[np.argmax(np.abs(lead))] < 0:
         lead = -lead
-    ranks = np.argsort(-lead, kind="stable")
-    assign = {}
-    for position, index in enumerate(ranks):
-        assign[nodes[index]] = min(k - 1, position * k // len(nodes))
-    return assign
+    return [float(x) for x in lead]
 
 
-def _local_search(graph: nx.Graph, nodes: list[str], assign: dict[str, int], k: int,
-                  alpha: float) -> dict[str, int]:
+def _spectral_start(nodes: list[str], lead: list[float] | None, k: int) -> dict[str, int]:
+    if k == 1 or lead is None:
+        return {n: 0 for n in nodes}
+    ranks = sorted(range(len(nodes)), key=lambda i: -lead[i])  # stable, as argsort's
+    return {nodes[index]: min(k - 1, position * k // len(nodes))
+            for position, index in enumerate(ranks)}
+
+
+def _local_search(edges: dict[str, list[tuple[str, float]]], nodes: list[str],
+                  assign: dict[str, int], k: int, alpha: float) -> dict[str, int]:
     """Single-actor moves while one lowers the frustration; a move's change is computed
-    from the actor's own edges (the same moves, in the same order, as recomputing the
+    from the actor's own ``edges`` (the same moves, in the same order, as recomputing the
     whole criterion after each, at the cost of its degree)."""
     assign = dict(assign)
     improved = True
@@ -311,17 +308,18 @@ def _local_search(graph: nx.Graph, nodes: list[str], assign: dict[str, int], k: 
             for target in range(k):
                 if target == assign[node]:
                     continue
-                if _move_change(graph, assign, node, target, alpha) < -1e-9:
+                if _move_change(edges[node], assign, node, target, alpha) < -1e-9:
                     assign[node], improved = target, True
     return assign
 
 
-def _move_change(graph: nx.Graph, assign: dict[str, int], node: str, target: int,
-                 alpha: float) -> float:
-    """How the frustration changes when ``node`` moves to bloc ``target``."""
+def _move_change(edges: list[tuple[str, float]], assign: dict[str, int], node: str,
+                 target: int, alpha: float) -> float:
+    """How the frustration changes when ``node`` (with these ``edges``) moves to bloc
+    ``target``."""
     old, change = assign[node], 0.0
-    for other, data in graph[node].items():
-        w, where = data["weight"], assign[other]
+    for other, w in edges:
+        where = assign[other]
         if w < 0:  # negative weight counts inside a bloc
             change += alpha * -w * ((where == target) - (where == old))
         elif w > 0:  # positive weight counts between blocs
@@ -450,20 +448,22 @@ def _scan(counts: dict[tuple[str, str], dict[str, int]], labels: list[str],
           evidence: Callable[[tuple[str, str], str], tuple[int, ...]], *,
           baseline_periods: int, alpha: float, min_events: int, prior_rate: float,
           min_history: int, since: str | None) -> list[Alert]:
-    """The alerts of conflict ``counts`` (dyad -> period label -> events) over ``labels``."""
+    """The alerts of conflict ``counts`` (dyad -> period label -> events) over ``labels``;
+    only periods with ``min_events`` or more can alert, so only they are tested."""
+    index = {label: i for i, label in enumerate(labels)}
     alerts = []
     for dyad in sorted(counts):
-        series = [counts[dyad].get(label, 0) for label in labels]
-        for i, label in enumerate(labels):
+        by = counts[dyad]
+        for label in sorted((x for x, n in by.items() if n >= min_events), key=index.__getitem__):
             if since and label < since:
                 continue
-            x = series[i]
-            history = series[max(0, i - baseline_periods):i]
+            i, x = index[label], by[label]
+            history = [by.get(h, 0) for h in labels[max(0, i - baseline_periods):i]]
             if len(history) < min_history:
                 continue  # no baseline yet: nothing to compare with
             rate = (sum(history) / len(history) if history else 0.0) + prior_rate
             p = poisson_tail(x, rate)
-            if x >= min_events and p < alpha:
+            if p < alpha:
                 alerts.append(Alert(dyad, label, x, round(rate, 3), p, evidence(dyad, label)))
     return alerts
 

@@ -22,7 +22,7 @@ from .analysis import (
     dyad_series_from_counts,
     escalation_alerts_from_counts,
     period_bounds,
-    relations_graph_from_counts,
+    relations_graph_from_sums,
 )
 from .store import Store
 
@@ -49,10 +49,9 @@ def relations_graph(store: Store, *, since: str | None = None, until: str | None
     window = Window(since, until, tuple(modalities))
     with store.reading() as conn:
         end = until or aggregates.last_date(conn, window)
-        counts = list(aggregates.read(conn, window, by_sector=by_sector,
-                                      by_date=bool(half_life_days and end)))
-    return relations_graph_from_counts(counts, end=end, half_life_days=half_life_days,
-                                       weighted=weighted)
+        return relations_graph_from_sums(aggregates.read_edges(
+            conn, window, by_sector=by_sector, end=end, half_life_days=half_life_days,
+            weighted=weighted))
 
 
 def escalation_alerts(store: Store, *, period: str = "week", baseline_periods: int = 8,

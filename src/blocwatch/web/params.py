@@ -111,7 +111,7 @@ class NetworkParams:
     max_blocs: int
     modalities: tuple[str, ...]
     by_sector: bool
-    edges: int = 300
+    edges: int = 150
 
 
 def network_params(
@@ -122,8 +122,8 @@ def network_params(
                          Query(description="Most blocs to look for.")] = 4,
     modality: ModalityQ = [],  # noqa: B006 - FastAPI copies defaults
     by_sector: Annotated[bool, Query(description="Actors are country+sector codes.")] = False,
-    edges: Annotated[Annotated[int, Field(ge=1, le=100_000)], _or(300),
-                     Query(description="How many edges to draw: the strongest.")] = 300,
+    edges: Annotated[Annotated[int, Field(ge=1, le=100_000)], _or(150),
+                     Query(description="How many edges to draw: the strongest.")] = 150,
 ) -> NetworkParams:
     _check_window(since, until)
     return NetworkParams(since, until, half_life, max_blocs, tuple(modality) or ("asserted",),

@@ -62,6 +62,17 @@ def events_by_ids(store: Store, ids: Sequence[int]) -> list[EventRecord]:
     return found
 
 
+def coded_between(store: Store, codes: Sequence[str], filters: EventFilter
+                  ) -> list[EventRecord]:
+    """The events matching ``filters`` whose source and target codes are both among
+    ``codes`` (the indexes on the codes), by date then id."""
+    e = s.events
+    query = _event_query(filters).where(e.c.source_code.in_(list(codes)),
+                                        e.c.target_code.in_(list(codes)))
+    with store.engine.connect() as conn:
+        return [_record(row) for row in conn.execute(query)]
+
+
 def date_span(store: Store) -> tuple[str | None, str | None]:
     """The first and last event date (the date index)."""
     e = s.events

@@ -1,15 +1,16 @@
 """The dashboard's view records: one builder per page, each returning a frozen dataclass that
 the page renders and the API returns as JSON.  They call the same library functions as the
-command line: :func:`~blocwatch.analysis.dyad_series`, :func:`relations_graph`,
-:func:`find_blocs`, :func:`alignment` and :func:`escalation_alerts`, over events read with
-the filters of ``blocwatch events``."""
+command line: the overview, network, dyad and alerts pages aggregate in the database
+(:mod:`blocwatch.analysis_store`: dyad series, relations graph, blocs, alerts) and read
+only the events they list; the actor page runs :mod:`blocwatch.analysis` over events read
+with the filters of ``blocwatch events``."""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from .. import analysis_store
 from ..analysis import (
@@ -18,7 +19,6 @@ from ..analysis import (
     WeightedEvent,
     actor_key,
     alignment,
-    dyad_series,
     find_blocs,
     period_of,
     relations_graph,
@@ -249,16 +249,25 @@ def dyad(store: Store, a: str, b: str, p: DyadParams) -> DyadView:
     if key_a == key_b:
         raise BadInput("b", f"a dyad needs two different actors, not {key_a} twice")
     by_sector = sector_a or sector_b
-    records = queries.load_events(store, EventFilter(since=p.since, until=p.until))
-    events = _weighted(records)
-    series = dyad_series(events, key_a, key_b, period=p.period, modalities=p.modalities,
-                         weighted=p.weighted, directed=p.directed, by_sector=by_sector)
-    ids = {i for point in series for i in point.event_ids}
-    graph = relations_graph(events, until=p.until, modalities=p.modalities,
-                            by_sector=by_sector)
+    series = analysis_store.dyad_series(
+        store, key_a, key_b, period=p.period, since=p.since, until=p.until,
+        modalities=p.modalities, weighted=p.weighted, directed=p.directed, by_sector=by_sector)
+    codes = {a.code for key in (key_a, key_b) for a in index.members(key, by_sector)}
+    pairs = {(key_a, key_b)} | (set() if p.directed else {(key_b, key_a)})
+    records = [r for r in queries.coded_between(store, sorted(codes), EventFilter(
+        since=p.since, until=p.until, modality=p.modalities))
+        if r.stored.event.date and (actor_key(r.stored.event.source, by_sector=by_sector),
+                                    actor_key(r.stored.event.target, by_sector=by_sector))
+        in pairs]
+    ids: dict[str, list[int]] = defaultdict(list)
+    for r in records:
+        ids[period_of(r.stored.event.date or "", p.period)].append(r.stored.id)
+    graph = analysis_store.relations_graph(store, since=p.since, until=p.until,
+                                           modalities=p.modalities, by_sector=by_sector)
     return DyadView(key_a, key_b, by_sector, p.period, p.since, p.until, p.modalities,
-                    p.directed, p.weighted, alignment(graph, key_a, key_b), tuple(series),
-                    tuple(event_view(r) for r in records if r.stored.id in ids))
+                    p.directed, p.weighted, alignment(graph, key_a, key_b),
+                    tuple(replace(x, event_ids=tuple(ids[x.period])) for x in series),
+                    tuple(event_view(r) for r in records))
 
 
 # -- events ---------------------------------------------------------------------------------
