@@ -38,11 +38,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
 
+from .aggregates import DayCount, EdgeSum
 from .records import ActorRef, Event
 
 PERIODS = ("day", "week", "month", "quarter")
@@ -84,6 +85,25 @@ def period_of(date: str, period: str) -> str:
     if period == "quarter":
         return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
     raise ValueError(f"unknown period {period!r}: use one of {', '.join(PERIODS)}")
+
+
+def period_bounds(label: str, period: str) -> tuple[str, str]:
+    """First and last date of the period labelled ``label`` (see :func:`period_of`)."""
+    if period == "day":
+        return label, label
+    if period == "week":
+        first = dt.date.fromisocalendar(int(label[:4]), int(label[-2:]), 1)
+        return first.isoformat(), (first + dt.timedelta(days=6)).isoformat()
+    if period == "month":
+        year, month = int(label[:4]), int(label[5:7])
+    elif period == "quarter":
+        year, month = int(label[:4]), 3 * int(label[-1]) - 2
+    else:
+        raise ValueError(f"unknown period {period!r}: use one of {', '.join(PERIODS)}")
+    first = dt.date(year, month, 1)
+    span = 1 if period == "month" else 3
+    after = dt.date(year + (month + span - 1) // 12, (month + span - 1) % 12 + 1, 1)
+    return first.isoformat(), (after - dt.timedelta(days=1)).isoformat()
 
 
 def _keep(events: Iterable[WeightedEvent], modalities: Sequence[str]) -> list[WeightedEvent]:
@@ -130,6 +150,30 @@ def dyad_series(events: Iterable[WeightedEvent], a: str, b: str, *, period: str 
     return out
 
 
+def dyad_series_from_counts(counts: Iterable[DayCount], a: str, b: str, *,
+                            period: str = "month", weighted: bool = False,
+                            directed: bool = False) -> list[DyadPeriod]:
+    """:func:`dyad_series` from grouped counts (``dyad_days``, read for the modalities and
+    actor level wanted); without event ids."""
+    buckets: dict[str, list[DayCount]] = defaultdict(list)
+    for c in counts:
+        if c.date and ((c.source, c.target) == (a, b)
+                       or (not directed and (c.source, c.target) == (b, a))):
+            buckets[period_of(c.date, period)].append(c)
+    out = []
+    for label in sorted(buckets):
+        quad = [0, 0, 0, 0]
+        gsum = 0.0
+        for c in buckets[label]:
+            quad[c.quad_class - 1] += c.reports if weighted else c.events
+            gsum += c.goldstein_reports if weighted else c.goldstein
+        total = sum(quad)
+        out.append(DyadPeriod(label, total, (quad[0], quad[1], quad[2], quad[3]),
+                              round(gsum, 3), round(gsum / total, 3),
+                              round((quad[0] + quad[1]) / total, 3), ()))
+    return out
+
+
 # -- relations graph --------------------------------------------------------------------
 def relations_graph(events: Iterable[WeightedEvent], *, until: str | None = None,
                     half_life_days: float | None = 90.0, weighted: bool = False,
@@ -156,6 +200,23 @@ def relations_graph(events: Iterable[WeightedEvent], *, until: str | None = None
         edge["weight"] += value
         edge["cooperation" if w.event.quad_class <= 2 else "conflict"] += 1
         edge["event_ids"].append(w.id)
+    for _, _, data in graph.edges(data=True):
+        data["weight"] = round(data["weight"], 4)
+    return graph
+
+
+def relations_graph_from_sums(sums: Iterable[EdgeSum]) -> nx.Graph:
+    """:func:`relations_graph` from the weights and counts of each directed dyad summed in
+    the database (:func:`blocwatch.aggregates.read_edges`); edges carry no event ids."""
+    graph = nx.Graph()
+    for x in sums:
+        if not graph.has_edge(x.source, x.target):
+            graph.add_edge(x.source, x.target, weight=0.0, cooperation=0, conflict=0,
+                           event_ids=[])
+        edge = graph[x.source][x.target]
+        edge["weight"] += x.weight
+        edge["cooperation"] += x.cooperation
+        edge["conflict"] += x.conflict
     for _, _, data in graph.edges(data=True):
         data["weight"] = round(data["weight"], 4)
     return graph
@@ -195,8 +256,10 @@ def find_blocs(graph: nx.Graph, *, max_blocs: int = 4, alpha: float = 0.5) -> Bl
     if not nodes:
         return BlocPartition((), 0.0)
     best: tuple[float, dict[str, int]] | None = None
+    lead = _leading_vector(graph, nodes) if max_blocs > 1 and len(nodes) > 1 else None
+    edges = {n: [(m, float(d["weight"])) for m, d in graph[n].items()] for n in nodes}
     for k in range(1, min(max_blocs, len(nodes)) + 1):
-        assign = _local_search(graph, nodes, _spectral_start(graph, nodes, k), k, alpha)
+        assign = _local_search(edges, nodes, _spectral_start(nodes, lead, k), k, alpha)
         score = round(frustration(graph, assign, alpha), 6)
         if best is None or score < best[0] - 1e-9:
             best = (score, assign)
@@ -211,27 +274,33 @@ def find_blocs(graph: nx.Graph, *, max_blocs: int = 4, alpha: float = 0.5) -> Bl
     return BlocPartition(blocs, score, alignment)
 
 
-def _spectral_start(graph: nx.Graph, nodes: list[str], k: int) -> dict[str, int]:
-    if k == 1:
-        return {n: 0 for n in nodes}
+def _leading_vector(graph: nx.Graph, nodes: list[str]) -> list[float]:
+    """The leading eigenvector of the signed adjacency matrix, its sign fixed so that the
+    result is deterministic."""
     import numpy as np
 
     matrix = nx.to_numpy_array(graph, nodelist=nodes, weight="weight")
     _, vectors = np.linalg.eigh(matrix)
     lead = vectors[:, -1]
-    if lead[np.argmax(np.abs(lead))] < 0:  # fix the sign so the result is deterministic
+    if lead[np.argmax(np.abs(lead))] < 0:
         lead = -lead
-    ranks = np.argsort(-lead, kind="stable")
-    assign = {}
-    for position, index in enumerate(ranks):
-        assign[nodes[index]] = min(k - 1, position * k // len(nodes))
-    return assign
+    return [float(x) for x in lead]
 
 
-def _local_search(graph: nx.Graph, nodes: list[str], assign: dict[str, int], k: int,
-                  alpha: float) -> dict[str, int]:
+def _spectral_start(nodes: list[str], lead: list[float] | None, k: int) -> dict[str, int]:
+    if k == 1 or lead is None:
+        return {n: 0 for n in nodes}
+    ranks = sorted(range(len(nodes)), key=lambda i: -lead[i])  # stable, as argsort's
+    return {nodes[index]: min(k - 1, position * k // len(nodes))
+            for position, index in enumerate(ranks)}
+
+
+def _local_search(edges: dict[str, list[tuple[str, float]]], nodes: list[str],
+                  assign: dict[str, int], k: int, alpha: float) -> dict[str, int]:
+    """Single-actor moves while one lowers the frustration; a move's change is computed
+    from the actor's own ``edges`` (the same moves, in the same order, as recomputing the
+    whole criterion after each, at the cost of its degree)."""
     assign = dict(assign)
-    current = frustration(graph, assign, alpha)
     improved = True
     while improved:
         improved = False
@@ -239,14 +308,23 @@ def _local_search(graph: nx.Graph, nodes: list[str], assign: dict[str, int], k: 
             for target in range(k):
                 if target == assign[node]:
                     continue
-                old = assign[node]
-                assign[node] = target
-                value = frustration(graph, assign, alpha)
-                if value < current - 1e-9:
-                    current, improved = value, True
-                else:
-                    assign[node] = old
+                if _move_change(edges[node], assign, node, target, alpha) < -1e-9:
+                    assign[node], improved = target, True
     return assign
+
+
+def _move_change(edges: list[tuple[str, float]], assign: dict[str, int], node: str,
+                 target: int, alpha: float) -> float:
+    """How the frustration changes when ``node`` (with these ``edges``) moves to bloc
+    ``target``."""
+    old, change = assign[node], 0.0
+    for other, w in edges:
+        where = assign[other]
+        if w < 0:  # negative weight counts inside a bloc
+            change += alpha * -w * ((where == target) - (where == old))
+        elif w > 0:  # positive weight counts between blocs
+            change += (1 - alpha) * w * ((where != target) - (where != old))
+    return change
 
 
 def _cohesion(graph: nx.Graph, members: Sequence[str]) -> float | None:
@@ -358,23 +436,58 @@ def escalation_alerts(events: Iterable[WeightedEvent], *, period: str = "week",
             counts[(min(a, b), max(a, b))][period_of(w.event.date, period)].append(w.id)
     if not dates:
         return []
-    labels = _period_labels(min(dates), max(dates), period)
+    tallies = {dyad: {label: len(ids) for label, ids in by.items()}
+               for dyad, by in counts.items()}
+    return _scan(tallies, _period_labels(min(dates), max(dates), period),
+                 lambda dyad, label: tuple(counts[dyad][label]), baseline_periods=baseline_periods,
+                 alpha=alpha, min_events=min_events, prior_rate=prior_rate,
+                 min_history=min_history, since=since and period_of(since, period))
+
+
+def _scan(counts: dict[tuple[str, str], dict[str, int]], labels: list[str],
+          evidence: Callable[[tuple[str, str], str], tuple[int, ...]], *,
+          baseline_periods: int, alpha: float, min_events: int, prior_rate: float,
+          min_history: int, since: str | None) -> list[Alert]:
+    """The alerts of conflict ``counts`` (dyad -> period label -> events) over ``labels``;
+    only periods with ``min_events`` or more can alert, so only they are tested."""
+    index = {label: i for i, label in enumerate(labels)}
     alerts = []
     for dyad in sorted(counts):
-        series = [len(counts[dyad].get(label, [])) for label in labels]
-        for i, label in enumerate(labels):
-            if since and label < period_of(since, period):
+        by = counts[dyad]
+        for label in sorted((x for x, n in by.items() if n >= min_events), key=index.__getitem__):
+            if since and label < since:
                 continue
-            x = series[i]
-            history = series[max(0, i - baseline_periods):i]
+            i, x = index[label], by[label]
+            history = [by.get(h, 0) for h in labels[max(0, i - baseline_periods):i]]
             if len(history) < min_history:
                 continue  # no baseline yet: nothing to compare with
             rate = (sum(history) / len(history) if history else 0.0) + prior_rate
             p = poisson_tail(x, rate)
-            if x >= min_events and p < alpha:
-                alerts.append(Alert(dyad, label, x, round(rate, 3), p,
-                                    tuple(counts[dyad][label])))
+            if p < alpha:
+                alerts.append(Alert(dyad, label, x, round(rate, 3), p, evidence(dyad, label)))
     return alerts
+
+
+def escalation_alerts_from_counts(conflict: Iterable[DayCount], first: str | None,
+                                  last: str | None, *, period: str = "week",
+                                  baseline_periods: int = 8, alpha: float = 0.01,
+                                  min_events: int = 3, prior_rate: float = 0.5,
+                                  min_history: int = 4, since: str | None = None
+                                  ) -> list[Alert]:
+    """:func:`escalation_alerts` from the conflict counts of each dyad and day, over the
+    periods from ``first`` to ``last`` (the dates of all placed events); no event ids."""
+    if not first or not last:
+        return []
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    labels: dict[str, str] = {}
+    for c in conflict:
+        if c.date:
+            label = labels.setdefault(c.date, period_of(c.date, period))
+            counts[(min(c.source, c.target), max(c.source, c.target))][label] += c.events
+    return _scan(counts, _period_labels(first, last, period), lambda dyad, label: (),
+                 baseline_periods=baseline_periods, alpha=alpha, min_events=min_events,
+                 prior_rate=prior_rate, min_history=min_history,
+                 since=since and period_of(since, period))
 
 
 def _period_labels(first: str, last: str, period: str) -> list[str]:

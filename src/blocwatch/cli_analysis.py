@@ -8,13 +8,16 @@ import csv
 import enum
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from .cli import _check_date, _fail, app
 from .errors import BlocwatchError
+
+T = TypeVar("T")
 
 
 class Period(enum.StrEnum):
@@ -40,22 +43,31 @@ Explain = Annotated[bool, typer.Option("--explain", help="List the events behind
 
 
 def _load(db: str | None, since: str | None, until: str | None) -> list[Any]:
+    """Every event of the window (for ``--explain``, which lists them)."""
     from .analysis import WeightedEvent
+    from .store import EventFilter
+
+    return _in_store(db, lambda store: [WeightedEvent(row.id, row.event, row.report_count)
+                                        for row in store.events(EventFilter(since=since,
+                                                                            until=until))])
+
+
+def _in_store(db: str | None, work: Callable[[Any], T]) -> T:
+    """``work(store)`` on the database; its errors are one line and exit code 2."""
     from .settings import Settings
-    from .store import EventFilter, Store
+    from .store import Store
 
     try:
         store = Store(db or Settings.from_env().database)
     except BlocwatchError as err:
         _fail(str(err), 2)
     try:
-        return [WeightedEvent(row.id, row.event, row.report_count)
-                for row in store.events(EventFilter(since=since, until=until))]
+        return work(store)
     except BlocwatchError as err:
         _fail(str(err), 2)
     finally:
         store.close()
-    return []
+    raise AssertionError("unreachable")
 
 
 def _modalities(values: list[str] | None) -> tuple[str, ...]:
@@ -97,12 +109,16 @@ def dyad(a: Annotated[str, typer.Argument(help="First actor (USA, KOR, NATO, KOR
          fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table,
          explain: Explain = False) -> None:
     """Cooperation and conflict between two actors, period by period."""
-    from .analysis import dyad_series
+    from . import analysis, analysis_store
 
-    events = _load(db, since, until)
-    series = dyad_series(events, a.upper(), b.upper(), period=by.value,
-                         modalities=_modalities(modality), weighted=weighted,
-                         directed=directed, by_sector=by_sector)
+    options: dict[str, Any] = dict(period=by.value, modalities=_modalities(modality),
+                                   weighted=weighted, directed=directed, by_sector=by_sector)
+    if explain:  # the evidence needs the events themselves
+        events = _load(db, since, until)
+        series = analysis.dyad_series(events, a.upper(), b.upper(), **options)
+    else:
+        series = _in_store(db, lambda store: analysis_store.dyad_series(
+            store, a.upper(), b.upper(), since=since, until=until, **options))
     rows = [{"period": p.period, "events": p.events, "verbal_coop": p.quad[0],
              "material_coop": p.quad[1], "verbal_conflict": p.quad[2],
              "material_conflict": p.quad[3], "goldstein_sum": p.goldstein_sum,
@@ -127,18 +143,24 @@ def blocs(db: Db = None, since: Since = None, until: Until = None, modality: Mod
           fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table,
           explain: Explain = False) -> None:
     """Blocs: actors grouped so that cooperation falls inside blocs, conflict between."""
-    from .analysis import find_blocs, relations_graph
+    from . import analysis, analysis_store
 
-    events = _load(db, since, until)
-    graph = relations_graph(events, until=until, half_life_days=half_life or None,
-                            modalities=_modalities(modality))
-    partition = find_blocs(graph, max_blocs=max_blocs)
-    data = {"blocs": [{"members": list(b.members), "cohesion": b.cohesion}
-                      for b in partition.blocs],
-            "frustration": partition.frustration,
-            "alignment": {k: list(v) for k, v in partition.alignment.items()},
-            "edges": [{"a": u, "b": v, "weight": d["weight"], "cooperation": d["cooperation"],
-                       "conflict": d["conflict"]} for u, v, d in sorted(graph.edges(data=True))]}
+    options: dict[str, Any] = dict(half_life_days=half_life or None,
+                                   modalities=_modalities(modality))
+    if explain:  # the evidence needs the events themselves
+        events = _load(db, since, until)
+        graph = analysis.relations_graph(events, until=until, **options)
+    else:
+        graph = _in_store(db, lambda store: analysis_store.relations_graph(
+            store, since=since, until=until, **options))
+    partition = analysis.find_blocs(graph, max_blocs=max_blocs)
+    data: dict[str, Any] = {
+        "blocs": [{"members": list(b.members), "cohesion": b.cohesion}
+                  for b in partition.blocs],
+        "frustration": partition.frustration,
+        "alignment": {k: list(v) for k, v in partition.alignment.items()},
+        "edges": [{"a": u, "b": v, "weight": d["weight"], "cooperation": d["cooperation"],
+                   "conflict": d["conflict"]} for u, v, d in sorted(graph.edges(data=True))]}
     if fmt is OutFormat.json:
         typer.echo(json.dumps(data, indent=2))
     else:
@@ -161,11 +183,15 @@ def alerts(db: Db = None, since: Since = None,
            fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table,
            explain: Explain = False) -> None:
     """Escalation alerts: dyads whose conflict rose well above their own baseline."""
-    from .analysis import escalation_alerts
+    from . import analysis, analysis_store
 
-    events = _load(db, None, None)
-    found = escalation_alerts(events, period=by.value, alpha=alpha, min_events=min_events,
-                              since=since)
+    options: dict[str, Any] = dict(period=by.value, alpha=alpha, min_events=min_events,
+                                   since=since)
+    if explain:  # the evidence needs the events themselves
+        events = _load(db, None, None)
+        found = analysis.escalation_alerts(events, **options)
+    else:
+        found = _in_store(db, lambda store: analysis_store.escalation_alerts(store, **options))
     rows = [{"dyad": f"{x.dyad[0]}-{x.dyad[1]}", "period": x.period, "conflict_events": x.count,
              "baseline": x.baseline, "probability": f"{x.probability:.2g}"} for x in found]
     _print_rows(rows, fmt, f"{len(rows)} escalation alert(s)")

@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateIndex, CreateTable, ExecutableDDLElement
+from sqlalchemy.sql.expression import Executable
 
 # INTEGER PRIMARY KEY is SQLite's row id (auto-increment); BIGINT everywhere else.
 Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -220,12 +221,40 @@ BAND_KEY_INDEX = Index("ix_document_bands_key", document_bands.c.hash)
 
 LOCATION_COLUMNS = tuple(c.name for c in _location_columns())
 
+# Migration 0005: per day, per dyad, per modality and quad class, the number of events, the
+# reports behind them and their Goldstein sums; written by ingest in the transaction of the
+# events (blocwatch.aggregates), so that analysis groups a few rows a dyad-day, not events.
+# Keys are analysis.actor_key's, at country level and with the sector; "" where the event
+# has none (undated: date "", no placeable actor: key "").
+DYAD_DAY_KEY = ("date", "source_key", "target_key", "source_sector_key", "target_sector_key",
+                "modality", "quad_class")
+dyad_days = Table(
+    "dyad_days", metadata,
+    Column("date", String(10), primary_key=True),
+    Column("source_key", String(64), primary_key=True),
+    Column("target_key", String(64), primary_key=True),
+    Column("source_sector_key", String(100), primary_key=True),
+    Column("target_sector_key", String(100), primary_key=True),
+    Column("modality", String(16), primary_key=True),
+    Column("quad_class", SmallInteger, primary_key=True, autoincrement=False),
+    Column("events", Integer, nullable=False),
+    Column("reports", Integer, nullable=False),
+    Column("goldstein", Float, nullable=False),
+    Column("goldstein_reports", Float, nullable=False),
+)
+DYAD_DAY_INDEXES = (
+    Index("ix_dyad_days_dyad", dyad_days.c.source_key, dyad_days.c.target_key,
+          dyad_days.c.date),
+    Index("ix_dyad_days_sector_dyad", dyad_days.c.source_sector_key,
+          dyad_days.c.target_sector_key, dyad_days.c.date),
+)
+
 
 def _tables_0001() -> list[Table]:
     """The tables as migration 0001 created them (before the columns of later migrations)."""
     md = MetaData()
     first = [t.to_metadata(md) for t in (runs, documents, document_bands)]
-    rest = [t.to_metadata(md) for t in (event_reports, quotes, actors)]
+    rest = [t.to_metadata(md) for t in (event_reports, quotes, actors)]  # not dyad_days
     return [*first, _events_table(md, location=False), *rest]
 
 
@@ -250,7 +279,7 @@ class Migration:
     """One named schema step: DDL statements applied in one transaction."""
 
     name: str
-    statements: Callable[[], Sequence[ExecutableDDLElement]]
+    statements: Callable[[], Sequence[Executable]]
 
     def apply(self, conn: Connection) -> None:
         for statement in self.statements():
@@ -263,4 +292,13 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0003_event_location",
               lambda: [AddColumn(events.c[name]) for name in LOCATION_COLUMNS]),
     Migration("0004_band_key_index", lambda: [CreateIndex(BAND_KEY_INDEX)]),
+    Migration("0005_dyad_days", lambda: [CreateTable(dyad_days),
+                                          *(CreateIndex(ix) for ix in DYAD_DAY_INDEXES),
+                                          _backfill_dyad_days()]),
 )
+
+
+def _backfill_dyad_days() -> Executable:
+    from .aggregates import backfill_statement
+
+    return backfill_statement()

@@ -40,8 +40,8 @@ from . import schema as s
 from . import store_write
 from .dedup import Fingerprint, Match
 from .errors import StoreError
-from .records import ActorRef, Event, Location, Plover, VerbRef
-from .store_write import BatchResult, DocumentRecord, StoredCopy, _now
+from .records import Event, Location, Plover, VerbRef
+from .store_write import BatchResult, DocumentRecord, StoredCopy, _now, stored_actor
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -326,6 +326,13 @@ class Store:
                                count(s.event_reports), count(s.quotes), count(s.actors),
                                count(s.runs))
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for read queries of other modules (:mod:`blocwatch.analysis_store`);
+        database errors become one :class:`StoreError` line."""
+        with self._connect() as conn, self._errors("cannot read the database"):
+            yield conn
+
     # -- internals -------------------------------------------------------------------------
     def _connect(self) -> Connection:
         try:
@@ -502,14 +509,6 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _actor_ref(row: Any, role: str) -> ActorRef | None:
-    if row._mapping[f"{role}_code"] is None:
-        return None
-    m = row._mapping
-    return ActorRef(m[f"{role}_code"], m[f"{role}_country"], m[f"{role}_sector"],
-                    m[f"{role}_org"], m[f"{role}_text"], m[f"{role}_start"], m[f"{role}_end"])
-
-
 def _location(row: Any) -> Location | None:
     if row.location_name is None:
         return None
@@ -518,10 +517,10 @@ def _location(row: Any) -> Location | None:
 
 
 def _stored_event(row: Any) -> StoredEvent:
-    source = _actor_ref(row, "source")
+    source = stored_actor(row, "source")
     assert source is not None
     ev = Event(doc_id=row.doc_key, sentence_index=row.sentence_index, sentence=row.sentence,
-               date=row.date, source=source, target=_actor_ref(row, "target"), cameo=row.cameo,
+               date=row.date, source=source, target=stored_actor(row, "target"), cameo=row.cameo,
                root=row.root, quad_class=int(row.quad_class), goldstein=float(row.goldstein),
                plover=Plover(row.plover_event, row.plover_mode), modality=row.modality,
                attribution=row.attribution,

@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
+from . import aggregates
 from . import schema as s
 from .dedup import Fingerprint, Match, Signature, best_match
 from .records import ActorRef, CodedArticle, Event, Location
@@ -294,7 +295,9 @@ def _write_events(conn: Connection, run_id: int, coded: list[tuple[int, Document
     event_ids = _stored_events(conn, list(groups))
     new = [key for key in groups if key not in event_ids]
     event_ids.update(_insert_events(conn, run_id, new, groups))
-    _count_reports(conn, [(event_ids[k], g) for k, g in groups.items() if k not in new])
+    again = [(event_ids[k], g) for k, g in groups.items() if k not in new]
+    _count_reports(conn, again)
+    aggregates.add(conn, _dyad_deltas(conn, [groups[k] for k in new], again))
     reports = [_report_row(event_ids[key], doc_id, ev)
                for doc_id, own in per_document for key, evs in own.items() for ev in evs]
     if reports:
@@ -355,6 +358,38 @@ def _count_reports(conn: Connection, stored: list[tuple[int, _Group]]) -> None:
         conn.execute(_add_reports(), [
             {"event_id": event_id, "reports": len(g.reports), "mentions": g.mentions}
             for event_id, g in stored])
+
+
+def _dyad_deltas(conn: Connection, new: list[_Group], again: list[tuple[int, _Group]]
+                 ) -> aggregates.Deltas:
+    """What the batch adds to ``dyad_days``: its new events, and the reports it adds to
+    events stored before (counted under the stored event's own actors)."""
+    deltas = aggregates.Deltas()
+    for group in new:
+        ev = group.reports[0][1][0]
+        if ev.target is not None:
+            deltas.count(aggregates.row_key(ev.date, ev.source, ev.target, ev.modality,
+                                            ev.quad_class), 1, len(group.reports), ev.goldstein)
+    e = s.events
+    reports = {event_id: len(g.reports) for event_id, g in again}
+    for piece in _pieces(sorted(reports)):
+        query = select(e).where(e.c.id.in_(piece), e.c.target_code.is_not(None))
+        for row in conn.execute(query):
+            source, target = stored_actor(row, "source"), stored_actor(row, "target")
+            assert source is not None
+            deltas.count(aggregates.row_key(row.date, source, target, row.modality,
+                                            int(row.quad_class)),
+                         0, reports[int(row.id)], float(row.goldstein))
+    return deltas
+
+
+def stored_actor(row: Any, role: str) -> ActorRef | None:
+    """The ``role`` actor (source, target) of an ``events`` row."""
+    m = row._mapping
+    if m[f"{role}_code"] is None:
+        return None
+    return ActorRef(m[f"{role}_code"], m[f"{role}_country"], m[f"{role}_sector"],
+                    m[f"{role}_org"], m[f"{role}_text"], m[f"{role}_start"], m[f"{role}_end"])
 
 
 class _ActorCounts:

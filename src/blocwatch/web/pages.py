@@ -43,8 +43,9 @@ def network(request: Request, store: StoreDep, p: params.Network) -> HTMLRespons
     # drilling down keeps the window and modalities of the network
     keep = [(k, v) for k, v in (("since", p.since), ("until", p.until)) if v]
     keep += [("modality", m) for m in p.modalities if p.modalities != ("asserted",)]
+    drawn = {x for e in view.edges for x in (e.a, e.b)}  # the strongest edges' actors
     return render(request, "network.html", "network", "Network", view=view,
-                  svg=charts.network_svg(view.nodes, view.edges),
+                  svg=charts.network_svg([n for n in view.nodes if n.id in drawn], view.edges),
                   drill=f"?{urlencode(keep)}" if keep else "")
 
 

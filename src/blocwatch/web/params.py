@@ -39,6 +39,7 @@ HINTS = {
     "period": "use day, week, month or quarter",
     "page": "use a page number from 1", "size": "use a page size from 1 to 500",
     "doc_id": "use a document id from 1 (see /api/overview or /events)",
+    "edges": "use a number of edges from 1 to 100000",
 }
 
 
@@ -110,6 +111,7 @@ class NetworkParams:
     max_blocs: int
     modalities: tuple[str, ...]
     by_sector: bool
+    edges: int = 150
 
 
 def network_params(
@@ -120,10 +122,12 @@ def network_params(
                          Query(description="Most blocs to look for.")] = 4,
     modality: ModalityQ = [],  # noqa: B006 - FastAPI copies defaults
     by_sector: Annotated[bool, Query(description="Actors are country+sector codes.")] = False,
+    edges: Annotated[Annotated[int, Field(ge=1, le=100_000)], _or(150),
+                     Query(description="How many edges to draw: the strongest.")] = 150,
 ) -> NetworkParams:
     _check_window(since, until)
     return NetworkParams(since, until, half_life, max_blocs, tuple(modality) or ("asserted",),
-                         by_sector)
+                         by_sector, edges)
 
 
 @dataclass(frozen=True)

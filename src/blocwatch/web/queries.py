@@ -51,6 +51,36 @@ def load_events(store: Store, filters: EventFilter) -> list[EventRecord]:
         return [_record(row) for row in conn.execute(_event_query(filters))]
 
 
+def events_by_ids(store: Store, ids: Sequence[int]) -> list[EventRecord]:
+    """The events with these ids, by date then id."""
+    e = s.events
+    found: list[EventRecord] = []
+    with store.engine.connect() as conn:
+        for start in range(0, len(ids), 500):
+            query = _event_query(EventFilter()).where(e.c.id.in_(list(ids[start:start + 500])))
+            found += [_record(row) for row in conn.execute(query)]
+    return found
+
+
+def coded_between(store: Store, codes: Sequence[str], filters: EventFilter
+                  ) -> list[EventRecord]:
+    """The events matching ``filters`` whose source and target codes are both among
+    ``codes`` (the indexes on the codes), by date then id."""
+    e = s.events
+    query = _event_query(filters).where(e.c.source_code.in_(list(codes)),
+                                        e.c.target_code.in_(list(codes)))
+    with store.engine.connect() as conn:
+        return [_record(row) for row in conn.execute(query)]
+
+
+def date_span(store: Store) -> tuple[str | None, str | None]:
+    """The first and last event date (the date index)."""
+    e = s.events
+    with store.engine.connect() as conn:
+        row = conn.execute(select(func.min(e.c.date), func.max(e.c.date))).one()
+    return row[0], row[1]
+
+
 def count_events(store: Store, filters: EventFilter) -> int:
     query = _event_query(replace(filters, limit=None)).order_by(None)
     with store.engine.connect() as conn:

@@ -1,23 +1,24 @@
 """The dashboard's view records: one builder per page, each returning a frozen dataclass that
 the page renders and the API returns as JSON.  They call the same library functions as the
-command line: :func:`~blocwatch.analysis.dyad_series`, :func:`relations_graph`,
-:func:`find_blocs`, :func:`alignment` and :func:`escalation_alerts`, over events read with
-the filters of ``blocwatch events``."""
+command line: the overview, network, dyad and alerts pages aggregate in the database
+(:mod:`blocwatch.analysis_store`: dyad series, relations graph, blocs, alerts) and read
+only the events they list; the actor page runs :mod:`blocwatch.analysis` over events read
+with the filters of ``blocwatch events``."""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
+from .. import analysis_store
 from ..analysis import (
+    Alert,
     DyadPeriod,
     WeightedEvent,
     actor_key,
     alignment,
-    dyad_series,
-    escalation_alerts,
     find_blocs,
     period_of,
     relations_graph,
@@ -129,27 +130,33 @@ class Overview:
 
 
 def overview(store: Store) -> Overview:
-    records = queries.load_events(store, EventFilter())
-    events = _weighted(records)
-    graph = relations_graph(events, half_life_days=None)
+    """Aggregated in the database (:mod:`blocwatch.analysis_store`): its cost does not grow
+    with the number of events."""
+    graph = analysis_store.relations_graph(store, half_life_days=None)
     dyads = sorted((DyadSummary(*_pair(u, v), d["cooperation"] + d["conflict"],
                                 d["cooperation"], d["conflict"], d["weight"])
                     for u, v, d in graph.edges(data=True)),
                    key=lambda x: (-x.events, x.a, x.b))
-    dates = [r.stored.event.date for r in records if r.stored.event.date]
-    alerts = _alert_views(escalation_alerts(events), records)
-    return Overview(store.counts(), min(dates, default=None), max(dates, default=None),
-                    tuple(dyads[:TOP]), tuple(store.actors(limit=TOP)), alerts[:5],
+    first, last = queries.date_span(store)
+    return Overview(store.counts(), first, last, tuple(dyads[:TOP]),
+                    tuple(store.actors(limit=TOP)),
+                    _alert_views(store, analysis_store.escalation_alerts(store), limit=5),
                     tuple(queries.latest_documents(store, TOP)))
 
 
-def _alert_views(alerts: Sequence, records: Sequence[EventRecord]  # type: ignore[type-arg]
+def _alert_views(store: Store, alerts: Sequence[Alert], *, period: str = "week",
+                 modalities: Sequence[str] = ("asserted",), limit: int | None = None
                  ) -> tuple[AlertView, ...]:
-    by_id = {r.stored.id: r for r in records}
-    views = [AlertView(x.dyad[0], x.dyad[1], x.period, x.count, x.baseline, x.probability,
-                       tuple(event_view(by_id[i]) for i in x.event_ids if i in by_id))
-             for x in alerts]
-    return tuple(sorted(views, key=lambda v: (v.period, v.a, v.b), reverse=True))
+    """The latest ``limit`` alerts (all by default) with their evidence events."""
+    latest = sorted(alerts, key=lambda x: (x.period, x.dyad[0], x.dyad[1]), reverse=True)
+    latest = latest[:limit] if limit is not None else latest
+    evidence = {x: analysis_store.alert_evidence(store, x, period=period,
+                                                 modalities=modalities) for x in latest}
+    by_id = {r.stored.id: r for r in queries.events_by_ids(
+        store, sorted({i for ids in evidence.values() for i in ids}))}
+    return tuple(AlertView(x.dyad[0], x.dyad[1], x.period, x.count, x.baseline, x.probability,
+                           tuple(event_view(by_id[i]) for i in evidence[x] if i in by_id))
+                 for x in latest)
 
 
 # -- network --------------------------------------------------------------------------------
@@ -196,10 +203,12 @@ class NetworkView:
 
 
 def network(store: Store, p: NetworkParams) -> NetworkView:
-    records = queries.load_events(store, EventFilter(since=p.since, until=p.until))
-    graph = relations_graph(_weighted(records), until=p.until,
-                            half_life_days=p.half_life or None, modalities=p.modalities,
-                            by_sector=p.by_sector)
+    """The graph aggregated in the database; blocs over all of it, the ``p.edges``
+    strongest edges (by absolute weight) drawn and returned (edges carry no event ids:
+    the events of a pair are those of its dyad page)."""
+    graph = analysis_store.relations_graph(store, since=p.since, until=p.until,
+                                           half_life_days=p.half_life or None,
+                                           modalities=p.modalities, by_sector=p.by_sector)
     partition = find_blocs(graph, max_blocs=p.max_blocs)
     pos = network_positions(graph, partition)
     blocs = tuple(BlocView(i, b.members, b.cohesion, bloc_colour(i))
@@ -208,9 +217,11 @@ def network(store: Store, p: NetworkParams) -> NetworkView:
                            sum(d["cooperation"] + d["conflict"] for d in graph[n].values()),
                            pos[n][0], pos[n][1], partition.alignment.get(n, ()))
                   for n in sorted(graph.nodes))
+    strongest = sorted(graph.edges(data=True), key=lambda x: (-abs(x[2]["weight"]),
+                                                                *_pair(x[0], x[1])))
     edges = tuple(sorted((EdgeView(*_pair(u, v), d["weight"], d["cooperation"],
                                    d["conflict"], tuple(d["event_ids"]))
-                          for u, v, d in graph.edges(data=True)), key=lambda e: (e.a, e.b)))
+                          for u, v, d in strongest[:p.edges]), key=lambda e: (e.a, e.b)))
     return NetworkView(p.since, p.until, p.half_life, p.max_blocs, p.modalities, p.by_sector,
                        partition.frustration, blocs, nodes, edges)
 
@@ -238,16 +249,25 @@ def dyad(store: Store, a: str, b: str, p: DyadParams) -> DyadView:
     if key_a == key_b:
         raise BadInput("b", f"a dyad needs two different actors, not {key_a} twice")
     by_sector = sector_a or sector_b
-    records = queries.load_events(store, EventFilter(since=p.since, until=p.until))
-    events = _weighted(records)
-    series = dyad_series(events, key_a, key_b, period=p.period, modalities=p.modalities,
-                         weighted=p.weighted, directed=p.directed, by_sector=by_sector)
-    ids = {i for point in series for i in point.event_ids}
-    graph = relations_graph(events, until=p.until, modalities=p.modalities,
-                            by_sector=by_sector)
+    series = analysis_store.dyad_series(
+        store, key_a, key_b, period=p.period, since=p.since, until=p.until,
+        modalities=p.modalities, weighted=p.weighted, directed=p.directed, by_sector=by_sector)
+    codes = {a.code for key in (key_a, key_b) for a in index.members(key, by_sector)}
+    pairs = {(key_a, key_b)} | (set() if p.directed else {(key_b, key_a)})
+    records = [r for r in queries.coded_between(store, sorted(codes), EventFilter(
+        since=p.since, until=p.until, modality=p.modalities))
+        if r.stored.event.date and (actor_key(r.stored.event.source, by_sector=by_sector),
+                                    actor_key(r.stored.event.target, by_sector=by_sector))
+        in pairs]
+    ids: dict[str, list[int]] = defaultdict(list)
+    for r in records:
+        ids[period_of(r.stored.event.date or "", p.period)].append(r.stored.id)
+    graph = analysis_store.relations_graph(store, since=p.since, until=p.until,
+                                           modalities=p.modalities, by_sector=by_sector)
     return DyadView(key_a, key_b, by_sector, p.period, p.since, p.until, p.modalities,
-                    p.directed, p.weighted, alignment(graph, key_a, key_b), tuple(series),
-                    tuple(event_view(r) for r in records if r.stored.id in ids))
+                    p.directed, p.weighted, alignment(graph, key_a, key_b),
+                    tuple(replace(x, event_ids=tuple(ids[x.period])) for x in series),
+                    tuple(event_view(r) for r in records))
 
 
 # -- events ---------------------------------------------------------------------------------
@@ -464,11 +484,11 @@ class AlertsView:
 
 
 def alerts(store: Store, p: AlertParams) -> AlertsView:
-    records = queries.load_events(store, EventFilter())  # the baseline needs all history
-    found = escalation_alerts(_weighted(records), period=p.period, alpha=p.alpha,
-                              min_events=p.min_events, since=p.since, modalities=p.modalities)
+    found = analysis_store.escalation_alerts(store, period=p.period, alpha=p.alpha,
+                                             min_events=p.min_events, since=p.since,
+                                             modalities=p.modalities)
     return AlertsView(p.period, p.alpha, p.min_events, p.since, p.modalities,
-                      _alert_views(found, records))
+                      _alert_views(store, found, period=p.period, modalities=p.modalities))
 
 
 def events_by_period(series: Sequence[DyadPeriod] | Sequence[ActorPeriod],
