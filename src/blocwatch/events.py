@@ -93,12 +93,12 @@ class EventCoder:
                 if events:  # an entry that finds nothing lets the next one try
                     out += events
                     break
-        light_nouns = {c.i for e in out for c in _verb_token(item.sent, e).children
-                       if c.lemma_.lower() in self._entries[e.rule].nouns}
+        light_nouns = {c.i for e in out for c in _near(_verb_token(item.sent, e))
+                       if {c.lemma_.lower(), c.lower_} & set(self._entries[e.rule].nouns)}
         for tok in item.sent:
             if tok.pos_ != "NOUN" or tok.i in light_nouns:
                 continue
-            for entry in self.lexicon.by_noun.get(tok.lemma_.lower(), ()):
+            for entry in _noun_entries(self.lexicon, tok):
                 events = self._try_nominal(item, ctx, index, tok, entry)
                 if events:
                     out += events
@@ -123,6 +123,13 @@ class EventCoder:
                 sources = self.actors_of(tok, item, ctx, index, None)
                 if sources:
                     break
+        if not sources and noun.dep_ == "pobj" and noun.head.lower_ in ("in", "into"):
+            # "the military is engaged in a fierce battle with Boko Haram" (a participant,
+            # also as the subject of "is engaged", "was involved")
+            verb = noun.head.head
+            subj = next(iter(frames.children(verb, "nsubj", "nsubjpass")), None)
+            if subj is not None:
+                sources = self.actors_of(subj, item, ctx, index, None)
         if not sources:
             return []
         if not targets:
@@ -345,6 +352,25 @@ def _verb_like(tok: Token) -> bool:
 
 _DEMAND_CLAUSE = frozenset({"insist", "demand", "ask", "request", "urge", "require",
                             "propose", "recommend", "suggest", "stipulate"})
+
+
+def _near(verb: Token) -> list[Token]:
+    """The verb's dependents and its prepositions' objects ("called for talks")."""
+    return [*verb.children, *(o for p in verb.children if p.dep_ == "prep"
+                              for o in p.children)]
+
+
+def _noun_entries(lexicon: Lexicon, noun: Token) -> tuple[VerbEntry, ...]:
+    """Nominal entries of a noun: its two-word form first ("air strike"), then its lemma
+    and its own form ("talks", lemmatised "talk")."""
+    words = [f"{c.lower_} {noun.lemma_.lower()}" for c in noun.children
+             if c.dep_ == "compound" and c.i == noun.i - 1]
+    words += [noun.lemma_.lower(), noun.lower_]
+    for word in words:
+        found = lexicon.by_noun.get(word)
+        if found:
+            return found
+    return ()
 
 
 def under_appeal(tok: Token) -> bool:

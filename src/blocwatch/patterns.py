@@ -128,8 +128,10 @@ def _thing_subject(verb: Token, index: dict[int, Mention]) -> bool:
     subj, _ = frames.subject(verb)
     if subj is None or subj.pos_ != "NOUN" or subj.i in index:
         return False
-    of = [o for p in subj.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
-    return not any(o.i in index for o in of)  # "thousands of Kenyan students" act
+    people = [o for p in subj.children if p.lower_ == "of" for o in p.children
+              if o.dep_ == "pobj"]  # "thousands of Kenyan students" act
+    people += [c for c in subj.children if c.dep_ in ("amod", "compound")]  # "Palestinian
+    return not any(t.i in index for t in people)  # prisoners"; "the North's criticism" no
 
 
 def _governs(verb: Token, verbs: set[int]) -> bool:

@@ -31,6 +31,7 @@ from .actors import (
     Mention,
     case_ok,
 )
+from .casualties import KILL_VERBS
 from .events import EVENT_NOUNS, PRONOUNS, SPEAKER_PRONOUNS
 from .forms import form_lemmas
 from .kb import KnowledgeBase
@@ -96,6 +97,8 @@ class Selector:
         self._finder = finder
         self._lexicon = lexicon
         self._base_forms = base_forms  # the base layer's verb forms, lower case
+        # the last word of two-word event nouns ("air strike"): the coder reads the pair
+        self._noun_heads = frozenset(n.split()[-1] for n in lexicon.by_noun if " " in n)
         self._model = model
         self._rules, self._exceptions = _lemma_tables(nlp)
         self._forms = form_lemmas(lexicon.by_verb)
@@ -244,6 +247,10 @@ class Selector:
         for lemma in lemmas:
             for entry in self._lexicon.by_noun.get(lemma, ()):
                 trigger = max(trigger, _ONE_ACTOR if entry.no_target else _TRIGGER)
+            if lemma in self._noun_heads:
+                trigger = max(trigger, _TRIGGER)
+            if lemma in KILL_VERBS:  # "a bombing killed 28 soldiers": the victims suffice
+                trigger = max(trigger, _ONE_ACTOR)
             for entry in self._lexicon.by_verb.get(lemma, ()):
                 cls = _ONE_ACTOR if entry.no_target else _TRIGGER
                 if entry.nouns:
