@@ -231,6 +231,15 @@ class SentenceContext:
     actors: dict[int, Mention] = field(default_factory=dict)
     agents: dict[int, Mention] = field(default_factory=dict)
     fragments: tuple[int, ...] = ()  # ends of the parser's pieces of a split sentence
+    _chunks: dict[int, tuple[int, int]] | None = None
+
+    def chunk_of(self) -> dict[int, tuple[int, int]]:
+        """The noun chunk of each token in one (start, end), computed once per sentence
+        (every verb's pattern matcher reads it)."""
+        if self._chunks is None:
+            self._chunks = {i: (chunk.start, chunk.end) for chunk in self.sent.noun_chunks
+                            for i in range(chunk.start, chunk.end)}
+        return self._chunks
 
     def lower_end(self, verb: Token, end: int) -> int:
         """Where the words after a verb may reach: the end of its subtree, or the end of
@@ -500,10 +509,7 @@ class PatternMatcher:
         self.ctx, self.groups, self.index = ctx, groups, index
         self.vs, self.ve, self.lower_end = verb_span[0], verb_span[1], lower_end
         doc = ctx.sent.doc
-        self.chunk_of: dict[int, tuple[int, int]] = {}
-        for chunk in ctx.sent.noun_chunks:
-            for i in range(chunk.start, chunk.end):
-                self.chunk_of[i] = (chunk.start, chunk.end)
+        self.chunk_of = ctx.chunk_of()
         self.doc = doc
 
     def match(self, pattern: Pattern) -> Match | None:
