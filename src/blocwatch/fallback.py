@@ -11,7 +11,7 @@
    modality and attribution.  Its ``rule`` is ``learned:C:RR`` (class, root).  With no
    target, a verb whose own dictionary code is of another class than the model's ("North
    Korea fired a missile" read as verbal conflict) gives no event; with that rule dropped
-   entirely (no target: no event) the cross-validated ConfliBERT class F1 falls by about
+   entirely (no target: no event) the in-sample ConfliBERT class F1 falls by about
    0.08, since many real conflict sentences name no target actor.
 
 How the two thresholds were chosen: with 5-fold cross-validated models
