@@ -24,6 +24,7 @@ from spacy.tokens import Token
 from . import frames
 from .actors import Mention
 from .baselayer import BaseLayer
+from .casualties import MEANS
 from .events import ArticleContext, SentenceInput, build_event, verb_code
 from .lexicon import Lexicon
 from .petrarch import is_null
@@ -130,7 +131,8 @@ def _thing_subject(verb: Token, index: dict[int, Mention]) -> bool:
         return False
     people = [o for p in subj.children if p.lower_ == "of" for o in p.children
               if o.dep_ == "pobj"]  # "thousands of Kenyan students" act
-    people += [c for c in subj.children if c.dep_ in ("amod", "compound")]  # "Palestinian
+    if subj.lemma_.lower() not in MEANS:  # "a Taliban attack killed": casualties.py's
+        people += [c for c in subj.children if c.dep_ in ("amod", "compound")]  # "Palestinian
     return not any(t.i in index for t in people)  # prisoners"; "the North's criticism" no
 
 
