@@ -47,7 +47,6 @@ MEANS = {"bombing": "183", "bomb": "183", "blast": "183", "explosion": "183",
          "gunfire": "180", "violence": "180", "stampede": "", "crash": "", "accident": "",
          "fire": "", "flood": "", "earthquake": "", "storm": "", "collapse": ""}
 DEFAULT_CODE = "180"
-_OWNER_DEPS = ("poss", "compound", "amod", "nmod")
 
 
 class CasualtyCoder:
@@ -81,7 +80,7 @@ class CasualtyCoder:
                 return []  # an actor's own killing is the frame coder's
             victims = [c for c in verb.children if c.dep_ == "dobj"]
             causes = [subj]
-        means, code, source = self._cause(causes, index)
+        means, code, source = self._cause(causes, item, ctx, index)
         if code == "":
             return []  # accidents and disasters are no political events
         targets = [m for v in victims for m in self._victims(v, item, ctx, index)]
@@ -93,8 +92,8 @@ class CasualtyCoder:
                                    means))
         return out
 
-    def _cause(self, causes: list[Token], index: dict[int, Mention]
-               ) -> tuple[str, str | None, Mention | None]:
+    def _cause(self, causes: list[Token], item: SentenceInput, ctx: ArticleContext,
+               index: dict[int, Mention]) -> tuple[str, str | None, Mention | None]:
         """The means named among the cause nouns, its code, and the actor it belongs to
         (an actor among the causes themselves: "killed by gunmen")."""
         for tok in causes:
@@ -102,7 +101,8 @@ class CasualtyCoder:
                 return "-", None, index[tok.i]
             code, means = _means(tok)
             if code is not None:
-                return means, code, _owner(tok, index)
+                owners = self.events.owners(tok, item, ctx, index)
+                return means, code, owners[0] if owners else None
         return "-", None, None
 
     def _victims(self, tok: Token, item: SentenceInput, ctx: ArticleContext,
@@ -141,19 +141,3 @@ def _means(tok: Token) -> tuple[str | None, str]:
     if lemma in MEANS:
         return MEANS[lemma], lemma
     return None, ""
-
-
-def _owner(noun: Token, index: dict[int, Mention]) -> Mention | None:
-    """The actor an attack belongs to: "a Taliban attack", "Israel's air strike", "an
-    Israeli air strike", "an attack by Boko Haram"."""
-    for c in noun.children:
-        owner = index.get(c.i)
-        # a demonym stays an owner inside "in an Israeli air strike" (read as a place)
-        if c.dep_ in _OWNER_DEPS and owner is not None and (
-                not owner.locative or owner.kind == "demonym"):
-            return replace(owner, locative=False)
-        if c.dep_ == "prep" and c.lower_ == "by":
-            for o in c.children:
-                if o.i in index and not index[o.i].locative:
-                    return index[o.i]
-    return None

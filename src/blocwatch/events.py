@@ -118,11 +118,7 @@ class EventCoder:
             if len(pair) >= 2:
                 sources, targets, role = pair[:1], pair[1:], "prep:between"
         if not sources:
-            for tok in [*frames.children(noun, "poss", "compound", "amod", "nmod"),
-                        *frames.role_tokens(noun, None, "prep:by", False)]:
-                sources = self.actors_of(tok, item, ctx, index, None)
-                if sources:
-                    break
+            sources = self.owners(noun, item, ctx, index)
         if not sources and noun.dep_ == "pobj" and noun.head.lower_ in ("in", "into"):
             # "the military is engaged in a fierce battle with Boko Haram" (a participant,
             # also as the subject of "is engaged", "was involved")
@@ -281,6 +277,20 @@ class EventCoder:
                                                     _REJECTION_OF.get(earlier.root, code))
                     return [_mention_of(earlier, obj)], refined
         return [], code
+
+    def owners(self, noun: Token, item: SentenceInput, ctx: ArticleContext,
+               index: dict[int, Mention]) -> list[Mention]:
+        """The actors an event noun belongs to: its possessor or modifier ("Russia's
+        invasion", "a Taliban attack", "an Israeli air strike", also inside "in an Israeli
+        air strike", where the demonym reads as a place) or its "by" agent."""
+        for tok in [*frames.children(noun, "poss", "compound", "amod", "nmod"),
+                    *frames.role_tokens(noun, None, "prep:by", False)]:
+            found = [replace(m, locative=False) for m in self.actors_of(
+                tok, item, ctx, index, None, allow_locative=True)
+                     if not m.locative or m.kind == "demonym"]
+            if found:
+                return found
+        return []
 
     def attribution(self, item: SentenceInput, ctx: ArticleContext,
                      index: dict[int, Mention], verb: Token) -> str | None:
