@@ -232,6 +232,13 @@ class SentenceContext:
     agents: dict[int, Mention] = field(default_factory=dict)
     fragments: tuple[int, ...] = ()  # ends of the parser's pieces of a split sentence
     _chunks: dict[int, tuple[int, int]] | None = None
+    _present: frozenset[str] | None = None
+
+    def present(self) -> frozenset[str]:
+        """The sentence's words as a set, once per sentence (each verb's patterns ask)."""
+        if self._present is None:
+            self._present = frozenset(self.words)
+        return self._present
 
     def chunk_of(self) -> dict[int, tuple[int, int]]:
         """The noun chunk of each token in one (start, end), computed once per sentence

@@ -106,7 +106,7 @@ class VerbCoder:
         lower_end = ctx.lower_end(hit.token, hit.end)
         matcher = PatternMatcher(ctx, groups, self.index, (hit.start, hit.end), lower_end)
         found, rule_pattern = Match(), None
-        present = set(ctx.words)
+        present = ctx.present()
         for pattern, needs in block.patterns:
             if pattern.code.strip("+") == "" or not all(n & present for n in needs):
                 continue  # TABARI's "+++" patterns are left unused (the suite expects so)
