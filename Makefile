@@ -39,5 +39,5 @@ clean:
 .PHONY: test-pg
 test-pg: $(STAMP)
 	@pg_env="$$(scripts/pg-test-server start)" && eval "$$pg_env" && \
-	  $(BIN)/python -m pytest tests/test_store.py tests/test_store_cli.py tests/test_ingest.py \
-	  tests/test_sources.py; status=$$?; scripts/pg-test-server stop; exit $$status
+	  $(BIN)/python -m pytest tests/store/test_store.py tests/cli/test_store_cli.py tests/store/test_ingest.py \
+	  tests/store/test_sources.py; status=$$?; scripts/pg-test-server stop; exit $$status

@@ -43,13 +43,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpora import guardian, reuters  # noqa: E402
 
 from blocwatch import Coder, Settings  # noqa: E402
-from blocwatch.clean import clean  # noqa: E402
-from blocwatch.ingest import ingest  # noqa: E402
 from blocwatch.records import (
     Article,  # noqa: E402
     chunks,  # noqa: E402
 )
-from blocwatch.store import Store  # noqa: E402
+from blocwatch.store.database import Store  # noqa: E402
+from blocwatch.store.ingest import ingest  # noqa: E402
+from blocwatch.text.clean import clean  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA: dict[str, Callable[[int], Iterator[Article]]] = {
@@ -240,7 +240,7 @@ EXPLANATION = """## How the coder stays close to (or ahead of) the parser
   parse faster than the long one-paragraph articles some sources send (the Guardian
   sample has paragraphs of 58,000 characters) and keep the parser's working memory small
   and flat: the peak per worker no longer depends on the longest paragraph of a batch.
-- **The relevance pre-filter** (`blocwatch/prefilter.py`, setting `prefilter`) sends to
+- **The relevance pre-filter** (`blocwatch/coding/prefilter.py`, setting `prefilter`) sends to
   the parser only sentences that can hold an event: a word that may lemmatise (any part
   of speech, every suffix rule and exception of spaCy's English lemmatiser) to a lexicon
   verb or event noun - a light verb only with one of its nouns - and at least two possible
@@ -255,7 +255,7 @@ EXPLANATION = """## How the coder stays close to (or ahead of) the parser
   Guardian sample both ways and requires identical event lists; this benchmark compares
   them again on both corpora ("same events").  `every_sentence=True` (and `prefilter=false`)
   parse every sentence.  Quotations need no more: the default path also parses every
-  sentence with a quotation mark or a speech verb (`blocwatch.quotes.needs_parse`), so
+  sentence with a quotation mark or a speech verb (`blocwatch.coding.quotes.needs_parse`), so
   `blocwatch code --quotes`, `ingest` and the quote evaluation get the same quotes.
 - **Our own code** was profiled with cProfile: the actor name scan looked up every n-gram
   length at every token (now only where a name can start, and only lengths that exist);

@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from blocwatch.ingest import ingest
-from blocwatch.sources import read_sources
-from blocwatch.store import Store
+from blocwatch.store.database import Store
+from blocwatch.store.ingest import ingest
+from blocwatch.store.sources import read_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("BLOCWATCH_SHARED", ROOT.parent / "shared"))

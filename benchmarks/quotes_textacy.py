@@ -1,5 +1,5 @@
 """blocwatch's quotations against textacy's ``direct_quotations`` on the PolNeAR
-development split, with the same scorer (``blocwatch.evaluate.score_attribution``).
+development split, with the same scorer (``blocwatch.evaluation.evaluate.score_attribution``).
 
     .venv/bin/python benchmarks/quotes_textacy.py [--limit N]
 
@@ -21,12 +21,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from blocwatch import Coder
-from blocwatch.clean import clean
-from blocwatch.evaluate import Report, score_attribution
-from blocwatch.gold import read_attribution
-from blocwatch.parse import load_model
+from blocwatch.evaluation.evaluate import Report, score_attribution
+from blocwatch.evaluation.gold import read_attribution
 from blocwatch.records import Article, CodedArticle, Quote, Speaker
 from blocwatch.settings import Settings
+from blocwatch.text.clean import clean
+from blocwatch.text.parse import load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 SPLIT = "gold-dev/polnear/train"

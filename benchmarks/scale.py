@@ -25,10 +25,10 @@ import time
 
 from sqlalchemy import delete, insert
 
-from blocwatch import aggregates
-from blocwatch import schema as s
-from blocwatch.lexicon import load_codes
-from blocwatch.store import Store
+from blocwatch.knowledge.lexicon import load_codes
+from blocwatch.store import aggregates
+from blocwatch.store import schema as s
+from blocwatch.store.database import Store
 
 CHUNK = 20_000
 SECTORS = ("", "GOV", "MIL", "OPP")

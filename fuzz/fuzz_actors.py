@@ -10,7 +10,7 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["blocwatch"]):
-    from blocwatch.petrarch import ActorEntry, DatedCode, read_actors
+    from blocwatch.petrarch.dictionaries import ActorEntry, DatedCode, read_actors
 
 from _harness import fuzz, our_errors_only, write
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["blocwatch"]):
-    from blocwatch.petrarch import AgentEntry, read_agents
+    from blocwatch.petrarch.dictionaries import AgentEntry, read_agents
 
 from _harness import fuzz, our_errors_only, write
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["blocwatch"]):
-    from blocwatch.sources import FieldMap, ReadOptions, read_sources
+    from blocwatch.store.sources import FieldMap, ReadOptions, read_sources
 
 from _harness import check_results, fuzz, our_errors_only, write
 

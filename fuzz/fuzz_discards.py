@@ -10,7 +10,7 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["blocwatch"]):
-    from blocwatch.petrarch import Discard, read_discards
+    from blocwatch.petrarch.dictionaries import Discard, read_discards
 
 from _harness import fuzz, our_errors_only, write
 

@@ -13,7 +13,7 @@ import atheris
 
 with atheris.instrument_imports(include=["blocwatch"]):
     from blocwatch.errors import InputError
-    from blocwatch.sources import Fetcher, ReadOptions, _read_feed
+    from blocwatch.store.sources import Fetcher, ReadOptions, _read_feed
 
 from _harness import check_results, fuzz, our_errors_only
 

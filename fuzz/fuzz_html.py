@@ -12,8 +12,8 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["blocwatch"]):
-    from blocwatch.read import read_inputs
-    from blocwatch.sources import _html_article
+    from blocwatch.store.sources import _html_article
+    from blocwatch.text.read import read_inputs
 
 from _harness import check_results, fuzz, write
 

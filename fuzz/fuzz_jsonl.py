@@ -1,6 +1,6 @@
 """atheris harness: JSONL record files, through both readers: ``blocwatch code`` /
-``read_inputs`` (:mod:`blocwatch.read`) and ``blocwatch ingest`` (:mod:`blocwatch.sources`,
-also with ``--field`` mappings).
+``read_inputs`` (:mod:`blocwatch.text.read`) and ``blocwatch ingest``
+(:mod:`blocwatch.store.sources`, also with ``--field`` mappings).
 
     python fuzz/fuzz_jsonl.py -max_total_time=60 CORPUS_DIR fuzz/seeds/jsonl
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["blocwatch"]):
-    from blocwatch.read import read_inputs
-    from blocwatch.sources import FieldMap, ReadOptions, read_sources
+    from blocwatch.store.sources import FieldMap, ReadOptions, read_sources
+    from blocwatch.text.read import read_inputs
 
 from _harness import check_results, fuzz, our_errors_only, write
 

@@ -13,8 +13,13 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["blocwatch"]):
-    from blocwatch.petrarch import Pattern, PetrarchDictionaries, VerbBlock, load_dictionaries
-    from blocwatch.petrarch_match import compile_index
+    from blocwatch.petrarch.dictionaries import (
+        Pattern,
+        PetrarchDictionaries,
+        VerbBlock,
+        load_dictionaries,
+    )
+    from blocwatch.petrarch.match import compile_index
 
 from _harness import fuzz, our_errors_only, write
 

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from blocwatch import Coder
-from blocwatch.gate import load_baseline, run_set
+from blocwatch.evaluation.gate import load_baseline, run_set
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = [
@@ -45,7 +45,7 @@ def main() -> None:
              f"Produced by `scripts/accuracy_report.py` on {dt.date.today().isoformat()}; "
              "do not edit by hand. The gate in `tests/test_eval_gate.py` keeps these figures "
              "above the floors in `tests/eval_baseline.json`. Matching rules: "
-             "`src/blocwatch/evaluate.py`.", "",
+             "`src/blocwatch/evaluation/evaluate.py`.", "",
              "## The field's published figures", "", "| coder and data | figure | source |",
              "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in PUBLISHED]
@@ -75,8 +75,8 @@ TRAINED_ON = ("conflibert-quadclass", "conflibert-dyads", "cameo-raters")
 def _cross_validated(folder: Path, shared: Path, coder: Coder) -> list[str]:
     """The sets the sentence model learned from, each sentence coded by a model that
     did not see it: the figures to expect on news the project does not hold."""
-    from blocwatch.crossval import FoldCoder
-    from blocwatch.learned import read_model
+    from blocwatch.coding.learned import read_model
+    from blocwatch.evaluation.crossval import FoldCoder
 
     models = [read_model(str(p)) for p in sorted(folder.glob("fold*.npz"))]
     if not models:

@@ -4,8 +4,8 @@
 
 Reads the Phoenix actor, agent and discard dictionaries and the CAMEO 2.0 verb dictionary
 (Open Event Data Alliance, MIT licence; default ``$BLOCWATCH_SHARED/petrarch/phoenix``)
-with blocwatch's own reader (:mod:`blocwatch.petrarch`) and writes them, converted into
-blocwatch's data format, to ``src/blocwatch/data/base/``:
+with blocwatch's own reader (:mod:`blocwatch.petrarch.dictionaries`) and writes them, converted into
+blocwatch's data format, to ``src/blocwatch/knowledge/data/base/``:
 
 - ``actors.tsv``: ``names`` (``|`` between names; each name's tokens as the coder's
   tokenizer splits them, separated by single spaces, upper case as in the source) and
@@ -16,7 +16,7 @@ blocwatch's data format, to ``src/blocwatch/data/base/``:
 - ``discards.tsv``: ``phrase`` and ``scope`` (``story`` or ``sentence``).
 - ``verbs.jsonl``: one JSON record per synset (``synset``, ``members``) and per verb block
   (``block``, ``code``, ``forms``, ``patterns``); pattern elements are ``[kind, value,
-  joined]`` as in :class:`blocwatch.petrarch.Element`.
+  joined]`` as in :class:`blocwatch.petrarch.dictionaries.Element`.
 
 Run it again only when the source dictionaries change; the files are committed.
 """
@@ -30,9 +30,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from blocwatch.lexicon import load_codes
-from blocwatch.parse import load_model
-from blocwatch.petrarch import (
+from blocwatch.knowledge.lexicon import load_codes
+from blocwatch.petrarch.dictionaries import (
     ActorEntry,
     DatedCode,
     Element,
@@ -42,6 +41,7 @@ from blocwatch.petrarch import (
     load_dictionaries,
 )
 from blocwatch.settings import Settings
+from blocwatch.text.parse import load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "blocwatch" / "data" / "base"

@@ -2,7 +2,7 @@
 
 Run once when the ontology changes:  python scripts/build_code_table.py ../shared/ontology/cameo.tsv
 It keeps only what the coder needs (code, root, quad class, GDELT Goldstein weight, PLOVER
-event and mode, a short label) and writes ``src/blocwatch/data/cameo_codes.tsv``.
+event and mode, a short label) and writes ``src/blocwatch/knowledge/data/cameo_codes.tsv``.
 """
 
 from __future__ import annotations

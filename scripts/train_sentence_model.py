@@ -1,4 +1,5 @@
-"""Train blocwatch's learned sentence model (src/blocwatch/data/learned/sentence_model.npz).
+"""Train blocwatch's learned sentence model
+(src/blocwatch/knowledge/data/learned/sentence_model.npz).
 
     .venv/bin/python scripts/train_sentence_model.py [--folds K --out DIR]
 
@@ -40,10 +41,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpora import guardian, reuters  # noqa: E402
 
 from blocwatch import Coder  # noqa: E402
-from blocwatch.clean import clean  # noqa: E402
-from blocwatch.crossval import fold_of  # noqa: E402
-from blocwatch.gold import read_quadclass, read_raters  # noqa: E402
-from blocwatch.learned import (  # noqa: E402
+from blocwatch.coding.learned import (  # noqa: E402
     CLASSES,
     MODEL_FILE,
     PHOENIX_CLASS,
@@ -52,9 +50,12 @@ from blocwatch.learned import (  # noqa: E402
     features,
     save_model,
 )
-from blocwatch.lexicon import load_codes  # noqa: E402
+from blocwatch.evaluation.crossval import fold_of  # noqa: E402
+from blocwatch.evaluation.gold import read_quadclass, read_raters  # noqa: E402
+from blocwatch.knowledge.lexicon import load_codes  # noqa: E402
 from blocwatch.records import Article, Event  # noqa: E402
 from blocwatch.settings import Settings  # noqa: E402
+from blocwatch.text.clean import clean  # noqa: E402
 
 OUT = ROOT / "src" / "blocwatch" / "data" / "learned"
 VERSION = "1"

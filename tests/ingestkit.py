@@ -25,7 +25,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from blocwatch import schema
 from blocwatch.errors import InputError
 from blocwatch.records import (
     ActorRef,
@@ -39,8 +38,9 @@ from blocwatch.records import (
     Speaker,
     VerbRef,
 )
-from blocwatch.sources import read_sources
-from blocwatch.store import Store
+from blocwatch.store import schema
+from blocwatch.store.database import Store
+from blocwatch.store.sources import read_sources
 
 GUARDIAN = "corpus/guardian-syria/Guardian_SDF_sample.csv.zip"
 TESTS = Path(__file__).resolve().parent
@@ -202,8 +202,9 @@ class Launcher:
 _LAUNCHER = """
 import json, os, resource, signal, sys, traceback
 sys.path.insert(0, {tests!r})
-import blocwatch.ingest, blocwatch.sources, blocwatch.store, blocwatch.dedup
-import blocwatch.cli_store, rich.progress, sqlalchemy.dialects.postgresql.psycopg
+import blocwatch.store.ingest, blocwatch.store.sources, blocwatch.store.database
+import blocwatch.store.dedup
+import blocwatch.cli.store, rich.progress, sqlalchemy.dialects.postgresql.psycopg
 from ingestkit import StubCoder, drop_dac_override
 from blocwatch.cli import app
 real = None
@@ -217,7 +218,7 @@ def child(request):
     os.dup2(log, 2)
     delay = {delay!r} if request["delay"] is None else request["delay"]
     coder = real or StubCoder(delay)
-    blocwatch.ingest._default_coder = lambda settings: coder
+    blocwatch.store.ingest.default_coder = lambda settings: coder
     os.environ.update(request["env"])
     if request["fsize"]:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

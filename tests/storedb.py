@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from blocwatch.store import Store, normalise_url
+from blocwatch.store.database import Store, normalise_url
 
 BACKENDS = ("sqlite", "postgresql")
 PG_ENV = "BLOCWATCH_TEST_PG_URL"

@@ -6,13 +6,12 @@
         print(event.source.code, event.cameo, event.target and event.target.code)
 """
 
-from .coder import Coder
+from .coding.coder import Coder
 from .errors import BlocwatchError, InputError, KnowledgeBaseError, ModelError, UsageError
-from .read import read_inputs
 from .records import ActorRef, Article, CodedArticle, Event, Plover, Quote, Speaker, VerbRef
 from .settings import Settings
-
-__version__ = "0.1.0"
+from .text.read import read_inputs
+from .version import __version__
 
 __all__ = [
     "ActorRef",

@@ -1,5 +1,5 @@
 """``python -m blocwatch``: the same as the ``blocwatch`` command."""
 
-from .cli import app
+from blocwatch.cli import app
 
 app(prog_name="blocwatch")

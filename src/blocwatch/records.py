@@ -196,3 +196,17 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
+
+
+def actor_key(ref: ActorRef | None, *, by_sector: bool = False) -> str | None:
+    """"NATO", "KOR" (or "KORGOV" by sector), a group's own code ("KUR"); None for a
+    sector with no country ("rebels" somewhere): it cannot be placed in a relation."""
+    if ref is None:
+        return None
+    if ref.org:
+        return ref.org
+    if ref.country:
+        return ref.country + (ref.sector or "") if by_sector else ref.country
+    if not ref.code or ref.code == ref.sector:
+        return None
+    return ref.code

@@ -55,8 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
             "converted from the Phoenix/CAMEO 2.0 dictionaries) under blocwatch's own "
             "knowledge; off codes with blocwatch's own files alone."),
     Setting("learned", True,
-            "Use the learned sentence model (data/learned): it drops base-layer events of "
-            "another class than the sentence's and codes sentences the rules leave silent; "
+            "Use the learned sentence model (knowledge/data/learned): it drops base-layer "
+            "events of another class than the sentence's and codes sentences the rules "
+            "leave silent; "
             "off codes with the rules alone."),
     Setting("knowledge_files", "",
             "YAML files of user actors and verb entries layered over the built-in "

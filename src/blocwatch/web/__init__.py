@@ -9,7 +9,7 @@ Every page (``/``, ``/network``, ``/dyads/{a}/{b}``, ``/events``, ``/documents/{
 which call the same library functions as the command line.
 """
 
-from .app import create_app
-from .readonly import open_readonly
+from blocwatch.web.app import create_app
+from blocwatch.web.readonly import open_readonly
 
 __all__ = ["create_app", "open_readonly"]

@@ -12,10 +12,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
-from .. import export
-from ..store import Store
-from . import params, views
-from .problems import ERROR_RESPONSES
+from blocwatch.store import export
+from blocwatch.store.database import Store
+from blocwatch.web import params, views
+from blocwatch.web.problems import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 

@@ -16,12 +16,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
-from .. import __version__
-from ..errors import StoreError
-from ..store import Store
-from . import api, pages
-from .params import HINTS
-from .problems import BadInput, NotFound
+from blocwatch.errors import StoreError
+from blocwatch.store.database import Store
+from blocwatch.version import __version__
+from blocwatch.web import api, pages
+from blocwatch.web.params import HINTS
+from blocwatch.web.problems import BadInput, NotFound
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

@@ -11,7 +11,7 @@ from typing import Protocol
 
 import networkx as nx
 
-from ..analysis import BlocPartition
+from blocwatch.analysis.relations import BlocPartition
 
 COOPERATION = "#2ca02c"
 CONFLICT = "#d62728"

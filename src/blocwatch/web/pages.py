@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from . import charts, params, views
-from .api import StoreDep
+from blocwatch.web import charts, params, views
+from blocwatch.web.api import StoreDep
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 

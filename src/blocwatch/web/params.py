@@ -11,9 +11,9 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Path, Query
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
-from ..records import MODALITIES
-from ..store import EventFilter
-from .problems import BadInput
+from blocwatch.records import MODALITIES
+from blocwatch.store.database import EventFilter
+from blocwatch.web.problems import BadInput
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 ACTOR_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import BlocwatchError, UsageError
+from blocwatch.errors import BlocwatchError, UsageError
 
 
 class BadInput(UsageError):

@@ -1,10 +1,10 @@
-"""Read-only queries the :class:`~blocwatch.store.Store` does not offer (yet): a page of
+"""Read-only queries the :class:`~blocwatch.store.database.Store` does not offer (yet): a page of
 events and their total, events with the id of their document, one document with every event
 coded in it (its reports) and its quotes, the quotes of some speakers.
 
-SQLAlchemy Core over :mod:`blocwatch.schema`; event filters are those of
-:meth:`Store.events` (:class:`~blocwatch.store.EventFilter`), built by the store's own query
-so that the dashboard and ``blocwatch events`` always select the same events.
+SQLAlchemy Core over :mod:`blocwatch.store.schema`; event filters are those of
+:meth:`Store.events` (:class:`~blocwatch.store.database.EventFilter`), built by the
+store's own query so that the dashboard and ``blocwatch events`` always select the same events.
 """
 
 from __future__ import annotations
@@ -15,9 +15,16 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 
-from .. import schema as s
-from ..records import ActorRef, Event, Plover, Quote, Speaker, VerbRef
-from ..store import EventFilter, Store, StoredDocument, StoredEvent, _event_query, _stored_event
+from blocwatch.records import ActorRef, Event, Plover, Quote, Speaker, VerbRef
+from blocwatch.store import schema as s
+from blocwatch.store.database import (
+    EventFilter,
+    Store,
+    StoredDocument,
+    StoredEvent,
+    event_query,
+    stored_event,
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ class StoredQuote:
 def load_events(store: Store, filters: EventFilter) -> list[EventRecord]:
     """Every event matching ``filters``, by date then id (as :meth:`Store.events`)."""
     with store.engine.connect() as conn:
-        return [_record(row) for row in conn.execute(_event_query(filters))]
+        return [_record(row) for row in conn.execute(event_query(filters))]
 
 
 def events_by_ids(store: Store, ids: Sequence[int]) -> list[EventRecord]:
@@ -57,7 +64,7 @@ def events_by_ids(store: Store, ids: Sequence[int]) -> list[EventRecord]:
     found: list[EventRecord] = []
     with store.engine.connect() as conn:
         for start in range(0, len(ids), 500):
-            query = _event_query(EventFilter()).where(e.c.id.in_(list(ids[start:start + 500])))
+            query = event_query(EventFilter()).where(e.c.id.in_(list(ids[start:start + 500])))
             found += [_record(row) for row in conn.execute(query)]
     return found
 
@@ -67,7 +74,7 @@ def coded_between(store: Store, codes: Sequence[str], filters: EventFilter
     """The events matching ``filters`` whose source and target codes are both among
     ``codes`` (the indexes on the codes), by date then id."""
     e = s.events
-    query = _event_query(filters).where(e.c.source_code.in_(list(codes)),
+    query = event_query(filters).where(e.c.source_code.in_(list(codes)),
                                         e.c.target_code.in_(list(codes)))
     with store.engine.connect() as conn:
         return [_record(row) for row in conn.execute(query)]
@@ -82,7 +89,7 @@ def date_span(store: Store) -> tuple[str | None, str | None]:
 
 
 def count_events(store: Store, filters: EventFilter) -> int:
-    query = _event_query(replace(filters, limit=None)).order_by(None)
+    query = event_query(replace(filters, limit=None)).order_by(None)
     with store.engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar()
                    or 0)
@@ -90,13 +97,13 @@ def count_events(store: Store, filters: EventFilter) -> int:
 
 def page_events(store: Store, filters: EventFilter, offset: int, size: int
                 ) -> list[EventRecord]:
-    query = _event_query(replace(filters, limit=None)).offset(offset).limit(size)
+    query = event_query(replace(filters, limit=None)).offset(offset).limit(size)
     with store.engine.connect() as conn:
         return [_record(row) for row in conn.execute(query)]
 
 
 def _record(row: Any) -> EventRecord:
-    return EventRecord(_stored_event(row), int(row.document_id))
+    return EventRecord(stored_event(row), int(row.document_id))
 
 
 def document(store: Store, doc_id: int) -> StoredDocument | None:

@@ -13,9 +13,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from ..errors import StoreError
-from ..schema import MIGRATIONS
-from ..store import Store, _sqlite_pragmas, normalise_url
+from blocwatch.errors import StoreError
+from blocwatch.store.database import Store, normalise_url, sqlite_pragmas
+from blocwatch.store.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -66,13 +66,13 @@ def _readonly_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def open_readonly(url: str) -> Store:
-    """A :class:`~blocwatch.store.Store` that can only read; checks that it is a blocwatch
+    """A :class:`~blocwatch.store.database.Store` that can only read; checks that it is a blocwatch
     database."""
     store = Store(readonly_url(url), migrate=False)
     if store.dialect == "sqlite":
         # the store's own pragmas switch the journal to WAL, a write that a read-only
         # connection to a database in another journal mode (a backup copy) refuses
-        event.remove(store.engine, "connect", _sqlite_pragmas)
+        event.remove(store.engine, "connect", sqlite_pragmas)
         event.listen(store.engine, "connect", _readonly_pragmas)
     try:
         applied = store.applied_migrations()

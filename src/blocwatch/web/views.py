@@ -1,8 +1,8 @@
 """The dashboard's view records: one builder per page, each returning a frozen dataclass that
 the page renders and the API returns as JSON.  They call the same library functions as the
 command line: the overview, network, dyad and alerts pages aggregate in the database
-(:mod:`blocwatch.analysis_store`: dyad series, relations graph, blocs, alerts) and read
-only the events they list; the actor page runs :mod:`blocwatch.analysis` over events read
+(:mod:`blocwatch.analysis.stored`: dyad series, relations graph, blocs, alerts) and read
+only the events they list; the actor page runs :mod:`blocwatch.analysis.relations` over events read
 with the filters of ``blocwatch events``."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
-from .. import analysis_store
-from ..analysis import (
+from blocwatch.analysis import stored as analysis_store
+from blocwatch.analysis.relations import (
     Alert,
     DyadPeriod,
     WeightedEvent,
@@ -23,13 +23,13 @@ from ..analysis import (
     period_of,
     relations_graph,
 )
-from ..records import ActorRef, Event
-from ..store import EventFilter, Store, StoreCounts, StoredActor, StoredDocument
-from . import queries
-from .charts import bloc_colour, network_positions
-from .params import ActorParams, AlertParams, DyadParams, EventParams, NetworkParams
-from .problems import BadInput, NotFound
-from .queries import EventRecord, Mention, StoredQuote
+from blocwatch.records import ActorRef, Event
+from blocwatch.store.database import EventFilter, Store, StoreCounts, StoredActor, StoredDocument
+from blocwatch.web import queries
+from blocwatch.web.charts import bloc_colour, network_positions
+from blocwatch.web.params import ActorParams, AlertParams, DyadParams, EventParams, NetworkParams
+from blocwatch.web.problems import BadInput, NotFound
+from blocwatch.web.queries import EventRecord, Mention, StoredQuote
 
 TOP = 10
 ACTOR_EVENTS = 200
@@ -130,7 +130,7 @@ class Overview:
 
 
 def overview(store: Store) -> Overview:
-    """Aggregated in the database (:mod:`blocwatch.analysis_store`): its cost does not grow
+    """Aggregated in the database (:mod:`blocwatch.analysis.stored`): its cost does not grow
     with the number of events."""
     graph = analysis_store.relations_graph(store, half_life_days=None)
     dyads = sorted((DyadSummary(*_pair(u, v), d["cooperation"] + d["conflict"],

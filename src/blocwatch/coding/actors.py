@@ -1,0 +1,343 @@
+"""Stage 3 — actors: find mentions in a parsed sentence and resolve them to CAMEO-style
+codes (country ISO alpha-3 + sector, or an IGO code), using the article's date for
+dated roles.
+
+Rules, in order (each a small function):
+1. names: the longest knowledge-base name starting at each token (case-sensitive for
+   acronyms such as "US", capitalised text for other names);
+2. agents: office and group nouns ("foreign ministry", "troops", "President");
+3. compounds: "North Korea's foreign ministry", "Seoul forces", "South Korean President
+   Yoon Suk-yeol", "the foreign minister of Japan" become one mention, country + sector;
+4. context: "the North"/"the South" (Koreas); an agent with no country of its own
+   ("police", "the ministry", "a suicide bomber") takes the country of the nearest actor
+   before it (this sentence, then earlier ones), else of a place the sentence names
+   ("in Pakistan's Swat valley"), else the article's (its dateline: "ABUJA --"), else
+   CAMEO's unknown country ``---`` ("---COP"); those have no country for relations;
+5. locations: a name that is the object of a locative preposition ("a summit in Spain",
+   "headquarters in Brussels, Belgium") is marked ``locative`` and never becomes a source
+   or target unless a lexicon frame asks for that preposition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Span, Token
+
+from blocwatch.knowledge.kb import ActorEntry, KnowledgeBase
+from blocwatch.records import ActorRef
+
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout",
+                            "within", "around", "along", "off", "beyond", "into"})
+DEFINITE = frozenset({"the", "its", "their", "his", "her", "our", "this", "that"})
+# Sectors a bare group keeps even when no country is found ("rebels said ...").
+STANDALONE_SECTORS = frozenset({"REB", "INS", "OPP", "CVL", "REF", "UAF", "SEP", "CRM"})
+KOREAS = {"north": "PRK", "south": "KOR"}
+UNKNOWN_COUNTRY = "---"  # CAMEO's country of an actor whose country nothing tells
+# Capitalised words that may stand before a country name without making a new name.
+_NAME_MODIFIERS_OK = frozenset({"communist", "mainland", "soviet", "islamic", "federal",
+                                "imperial", "democratic", "neighbouring", "neighboring",
+                                "nuclear", "oil-rich", "war-torn", "landlocked", "northern",
+                                "southern", "eastern", "western", "central", "rival",
+                                "occupied", "independent", "modern", "ancient", "postwar"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An actor mention over doc tokens ``start:end`` (end exclusive)."""
+
+    start: int
+    end: int
+    country: str | None
+    sector: str | None
+    org: str | None
+    igo_code: str | None
+    kind: str
+    locative: bool = False
+    agent_only: bool = False  # an agent noun with no country yet (needs context)
+    is_subject: bool = False  # heads the subject of a verb (preferred antecedent)
+
+    @property
+    def code(self) -> str:
+        if self.igo_code:
+            return self.igo_code
+        if self.country is None and self.sector:
+            return f"{UNKNOWN_COUNTRY}{self.sector}"
+        return f"{self.country or ''}{self.sector or ''}"
+
+    def ref(self, sent: Span) -> ActorRef:
+        doc = sent.doc
+        start_char = doc[self.start].idx - sent.start_char
+        end_tok = doc[self.end - 1]
+        end_char = end_tok.idx + len(end_tok.text) - sent.start_char
+        return ActorRef(code=self.code, country=self.country, sector=self.sector,
+                        org=self.org, text=sent.text[start_char:end_char],
+                        start=start_char, end=end_char)
+
+
+class ActorFinder:
+    """Finds and resolves actor mentions; holds the knowledge base, nothing else."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def find(self, sent: Span, date: str | None, context: Sequence[Mention] = (),
+             home: str | None = None) -> list[Mention]:
+        """Mentions of one sentence.  ``context``: resolved mentions of earlier sentences;
+        ``home``: the article's country (its dateline), for agents nothing else places."""
+        names = self._names(sent, date)
+        agents = self._agents(sent, names)
+        mentions = _mark(sent, _combine(sent, names, agents))
+        return _mark(sent, self._contextual(sent, mentions, context, home))
+
+    def names(self, sent: Span, date: str | None) -> list[Mention]:
+        """Knowledge-base names of a sentence, parsed or not (rule 1 alone)."""
+        return self._names(sent, date)
+
+    # -- rule 1: names -------------------------------------------------------------
+    def _names(self, sent: Span, date: str | None) -> list[Mention]:
+        doc, i = sent.doc, sent.start
+        out: list[Mention] = []
+        lowers = [t.lower_ for t in doc[sent.start:sent.end]]
+        names, starts = self.kb.names, self.kb.name_starts
+        while i < sent.end:
+            found = None
+            longest = starts.get(lowers[i - sent.start], 0)
+            for n in range(min(longest, sent.end - i), 0, -1):
+                key = tuple(lowers[i - sent.start:i - sent.start + n])
+                candidates = names.get(key)
+                if not candidates:
+                    continue
+                tokens = doc[i:i + n]
+                entries = [e for e in candidates if case_ok(e, [t.text for t in tokens])]
+                if entries:
+                    found = resolve(entries, date, i, i + n)
+                    break
+            if found is not None and self._inside_other_name(doc, found, sent.start, out):
+                i = found.end  # "Michael Jordan", "New Mexico", "Latin American"
+            elif found is not None:
+                out.append(found)
+                i = found.end
+            else:
+                i += 1
+        return out
+
+    def _inside_other_name(self, doc: object, found: Mention, sent_start: int,
+                           before: list[Mention]) -> bool:
+        """A place name that is only the tail of a longer proper name."""
+        if found.kind not in ("country", "capital", "demonym") or found.start <= sent_start:
+            return False
+        prev: Token = doc[found.start - 1]  # type: ignore[index]
+        if before and before[-1].end == found.start:
+            return False
+        # an unparsed sentence (no part of speech) is read from capitalisation alone
+        if prev.pos_ not in ("PROPN", "ADJ", "") or not prev.text[:1].isupper() \
+                or prev.is_upper:
+            return False
+        if prev.lower_ in _NAME_MODIFIERS_OK or self.kb.agent([prev.text]) is not None:
+            return False
+        return True
+
+    # -- rule 2: agents ------------------------------------------------------------
+    def _agents(self, sent: Span, names: list[Mention]) -> list[tuple[int, int, str, str]]:
+        taken = {i for m in names for i in range(m.start, m.end)}
+        doc, out, i = sent.doc, [], sent.start
+        while i < sent.end:
+            hit = None
+            longest = self.kb.agent_starts.get(doc[i].lower_, 0)
+            if longest and i not in taken and doc[i].pos_ in ("NOUN", "PROPN", "ADJ", "VERB"):
+                for n in range(min(longest, sent.end - i), 0, -1):
+                    span = doc[i:i + n]
+                    if any(j in taken for j in range(i, i + n)):
+                        continue
+                    agent = self.kb.agent([t.text for t in span])
+                    if agent and (span[-1].pos_ in ("NOUN", "PROPN") or span[-1].dep_ in
+                                  ("pobj", "dobj", "nsubj", "nsubjpass", "appos", "conj")):
+                        hit = (i, i + n, agent.sector, agent.kind)
+                        break
+            if hit:
+                out.append(hit)
+                i = hit[1]
+            else:
+                i += 1
+        return out
+
+    # -- rule 4: context -----------------------------------------------------------
+    def _contextual(self, sent: Span, mentions: list[Mention],
+                    context: Sequence[Mention], home: str | None) -> list[Mention]:
+        doc, extra = sent.doc, []
+        taken = {i for m in mentions for i in range(m.start, m.end)}
+        seen = {m.country for m in context if m.country} | {
+            m.country for m in mentions if m.country}
+        for tok in sent:
+            word = tok.text.lower()
+            if (word in KOREAS and tok.i not in taken and tok.text[0].isupper()
+                    and tok.i > sent.start and doc[tok.i - 1].lower_ == "the"
+                    and seen & {"PRK", "KOR"}
+                    and (tok.i + 1 >= sent.end or doc[tok.i + 1].pos_ != "PROPN")):
+                extra.append(Mention(tok.i - 1, tok.i + 1, KOREAS[word], None, None, None,
+                                     "context"))
+        places = [m.country for m in mentions if m.country and is_locative(doc, m)]
+        result: list[Mention] = []
+        for m in sorted([*mentions, *extra], key=lambda m: m.start):
+            if not m.agent_only:
+                result.append(m)
+                continue
+            resolved = _nearest_country(m, [*context, *result]) or next(iter(places), home)
+            result.append(replace(m, country=resolved, agent_only=False))
+        return result
+
+
+def _mark(sent: Span, mentions: list[Mention]) -> list[Mention]:
+    doc = sent.doc
+    return [replace(m, locative=is_locative(doc, m),
+                    is_subject=doc[m.end - 1].dep_ in ("nsubj", "nsubjpass"))
+            for m in mentions]
+
+
+def case_ok(entry: ActorEntry, texts: Sequence[str]) -> bool:
+    """Whether the name's tokens (their texts) are written as the entry requires."""
+    if entry.case_sensitive:
+        text = "".join(texts)
+        name = entry.name.replace(" ", "")
+        # "Nato", "Isis", "Opec": the house style of some papers for long acronyms
+        return text == name or (len(name) >= 4 and name.isalpha() and text == name.title())
+    first = texts[0]
+    return first[:1].isupper() or first[:1].isdigit()
+
+
+def resolve(entries: list[ActorEntry], date: str | None, start: int, end: int) -> Mention:
+    """Choose among the entries of one name: a dated role that covers the date first."""
+    persons = [e for e in entries if e.kind == "person"]
+    if persons:
+        current = [e for e in persons if e.covers(date)]
+        if current:
+            best = max(current, key=lambda e: (e.role == "head_of_state", e.start or ""))
+            return Mention(start, end, best.country, best.sector, None, None, "person")
+        latest = max(persons, key=lambda e: e.start or "")
+        return Mention(start, end, latest.country, "ELI", None, None, "person")
+    entry = entries[0]
+    if entry.kind == "igo":
+        return Mention(start, end, entry.country, None, entry.org, entry.code, "igo")
+    return Mention(start, end, entry.country, entry.sector, None, None, entry.kind)
+
+
+def _combine(sent: Span, names: list[Mention],
+             agents: list[tuple[int, int, str, str]]) -> list[Mention]:
+    """Rule 3: join country + agent (+ person) into one mention."""
+    doc = sent.doc
+    by_start = {m.start: m for m in names}
+    used: set[int] = set()
+    out: list[Mention] = []
+    for a_start, a_end, sector, kind in agents:
+        owner = _owner_before(doc, names, a_start, sent.start)
+        if owner is None:
+            owner = _owner_after(doc, by_start, a_end, sent.end)
+        person = by_start.get(a_end) if kind == "role" else None
+        if kind == "role" and person is None:  # "President Otto Pérez Molina"
+            a_end = _name_after(doc, a_end, sent.end, by_start)
+        if person is not None and person.kind == "person":
+            used.add(person.start)
+            start = owner.start if owner is not None else a_start
+            if owner is not None:
+                used.add(owner.start)
+            out.append(replace(person, start=start))
+            continue
+        if owner is not None and owner.igo_code and owner.end <= a_start:
+            used.add(owner.start)  # "Abu Sayyaf gunmen", "NATO troops": the group's own
+            out.append(replace(owner, end=a_end))
+            continue
+        if owner is None or owner.igo_code:
+            det = doc[a_start - 1].lower_ if a_start > sent.start else ""
+            start = a_start - 1 if det in DEFINITE else a_start
+            out.append(Mention(start, a_end, None, sector, None, None, "agent",
+                               agent_only=True))
+            continue
+        used.add(owner.start)
+        owner_sector = owner.sector if owner.kind == "institution" else sector
+        start = _extend_left(doc, names, owner, sent.start)
+        if a_start < owner.start and a_start > sent.start \
+                and doc[a_start - 1].lower_ in DEFINITE:  # "the foreign minister of Japan"
+            start = a_start - 1
+        out.append(Mention(min(start, a_start), max(owner.end, a_end), owner.country,
+                           owner_sector, None, None, "agent"))
+    out += [m for m in names if m.start not in used]
+    return sorted(out, key=lambda m: m.start)
+
+
+def _name_after(doc: object, end: int, sent_end: int, names: dict[int, Mention]) -> int:
+    """The end of a person's name the knowledge base does not know, right after an office
+    ("deputy prime minister Frances Fitzgerald"): up to four proper nouns."""
+    stop = end
+    while stop < min(sent_end, end + 4) and stop not in names:
+        tok: Token = doc[stop]  # type: ignore[index]
+        if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            break
+        stop += 1
+    return stop
+
+
+def _owner_before(doc: object, names: list[Mention], a_start: int,
+                  sent_start: int) -> Mention | None:
+    """A country-like mention just before the agent, allowing "'s" and adjectives."""
+    for m in reversed(names):
+        if m.end > a_start or m.kind not in ("country", "capital", "demonym", "context",
+                                              "institution", "igo"):
+            continue
+        between = doc[m.end:a_start]  # type: ignore[index]
+        if all(t.text in ("'s", "'") or t.pos_ in ("ADJ", "NOUN") and t.dep_ in (
+                "amod", "compound") for t in between) and len(between) <= 3:
+            return m
+        return None
+    return None
+
+
+def _extend_left(doc: object, names: list[Mention], owner: Mention, sent_start: int) -> int:
+    """"Yemen's Houthi rebels": a country + 's before an institution joins the mention."""
+    start = owner.start
+    if owner.kind == "institution" and start - 2 >= sent_start \
+            and doc[start - 1].text == "'s":  # type: ignore[index]
+        for m in names:
+            if m.end == start - 1 and m.country == owner.country:
+                return m.start
+    return start
+
+
+def _owner_after(doc: object, by_start: dict[int, Mention], a_end: int,
+                 sent_end: int) -> Mention | None:
+    """"the foreign minister of Japan": agent + of (+ the) + country."""
+    if a_end < sent_end and doc[a_end].lower_ == "of":  # type: ignore[index]
+        nxt = a_end + 1
+        if nxt < sent_end and doc[nxt].lower_ == "the":  # type: ignore[index]
+            nxt += 1
+        m = by_start.get(nxt)
+        if m is not None and m.kind in ("country", "capital"):
+            return m
+    return None
+
+
+def _nearest_country(m: Mention, before: Sequence[Mention]) -> str | None:
+    """Country of the nearest earlier actor of the same sector, else of the nearest
+    subject, else of any actor."""
+    usable = [o for o in before if o.country and not o.locative and not o.agent_only]
+    for wanted in (lambda o: o.sector == m.sector, lambda o: o.is_subject, lambda o: True):
+        for other in reversed(usable):
+            if wanted(other):
+                return other.country
+    return None
+
+
+def is_locative(doc: object, m: Mention) -> bool:
+    """True when the mention is (part of) the object of a locative preposition."""
+    tok: Token = doc[m.end - 1]  # type: ignore[index]
+    for _ in range(6):
+        if tok.dep_ in ("compound", "poss", "appos", "conj", "nmod", "case", "amod"):
+            if tok.head is tok:
+                return False
+            tok = tok.head
+            continue
+        if tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS:
+            return tok.head.head.lower_ not in ("interfere", "invest", "intervene", "involve")
+        return False
+    return False

@@ -1,0 +1,149 @@
+"""Stage 4c — casualties: killings whose subject is an attack, not an actor.
+
+Wire news reports violence by its victims and its means: "A suicide car bombing in Egypt's
+Sinai Peninsula killed at least 28 soldiers", "Three soldiers were killed during clashes
+with Boko Haram", "Seven people died ... in a rocket attack".  The frame coder and the base
+layer's patterns want an actor as the subject of "killed"; here the attack itself is the
+subject, or the verb is passive.  Such a verb gives one event per victim actor:
+
+* **target**: the victims, the object of the active verb or the subject of the passive
+  one ("at least 28 soldiers", "dozens of Boko Haram insurgents", "five people");
+* **source**: the actor the attack belongs to ("a Taliban attack", "an Israeli air strike",
+  "an attack by Boko Haram", "killed by gunmen"), else CAMEO's unknown actor ``---``
+  (empty text: nothing in the sentence names it; relations and blocs ignore it);
+* **code**: from the means ("suicide bombing" 1831, "car bomb" 1832, "roadside bomb" 1833,
+  a bombing or blast 183, shelling and rockets 194, an air strike 195, clashes and battles
+  190, a raid or an attack 180), else 180;
+* modality and attribution as for every verb ("may have been killed" is hypothetical).
+
+Rule: ``casualty:MEANS`` (``casualty:-`` when the sentence names none).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Token
+
+from blocwatch.coding.actors import UNKNOWN_COUNTRY, Mention
+from blocwatch.coding.events import (
+    ArticleContext,
+    EventCoder,
+    SentenceInput,
+    build_event,
+    verb_code,
+)
+from blocwatch.records import ActorRef, Event
+from blocwatch.text import frames
+
+KILL_VERBS = frozenset({"kill", "injure", "wound", "maim", "massacre", "slaughter", "behead",
+                        "murder"})
+# The means of an attack (a noun's lemma) and its CAMEO code; two-word means first.
+MEANS2 = {("suicide", "bombing"): "1831", ("suicide", "attack"): "1831",
+          ("suicide", "bomber"): "1831", ("car", "bomb"): "1832", ("car", "bombing"): "1832",
+          ("roadside", "bomb"): "1833", ("air", "strike"): "195", ("drone", "strike"): "195",
+          ("missile", "strike"): "195", ("rocket", "attack"): "194",
+          ("mortar", "attack"): "194"}
+MEANS = {"bombing": "183", "bomb": "183", "blast": "183", "explosion": "183",
+         "ied": "1833", "airstrike": "195", "air-strike": "195", "shelling": "194",
+         "shell": "194", "artillery": "194", "mortar": "194", "rocket": "194",
+         "missile": "194", "clash": "190", "fighting": "190", "battle": "190",
+         "firefight": "190", "gunfight": "190", "offensive": "190", "attack": "180",
+         "assault": "180", "raid": "180", "ambush": "180", "shooting": "180",
+         "gunfire": "180", "violence": "180", "stampede": "", "crash": "", "accident": "",
+         "fire": "", "flood": "", "earthquake": "", "storm": "", "collapse": ""}
+DEFAULT_CODE = "180"
+
+
+class CasualtyCoder:
+    """Codes killings by attacks; holds the event coder (actors, attribution, codes)."""
+
+    def __init__(self, events: EventCoder) -> None:
+        self.events = events
+
+    def code_sentence(self, item: SentenceInput, ctx: ArticleContext, coded: list[Event]
+                      ) -> list[Event]:
+        taken = {e.verb.start for e in coded}
+        index = {i: m for m in item.mentions for i in range(m.start, m.end)}
+        out: list[Event] = []
+        for verb in item.sent:
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in KILL_VERBS \
+                    or verb.idx - item.sent.start_char in taken:
+                continue
+            out += self._verb(item, ctx, index, verb)
+        return out
+
+    def _verb(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
+              verb: Token) -> list[Event]:
+        subj, passive = frames.subject(verb)
+        if passive:
+            victims = [c for c in verb.children if c.dep_ == "nsubjpass"]
+            causes = [subj] if subj is not None else []
+            causes += [o for p in verb.children if p.dep_ == "prep" and p.lower_ in (
+                "in", "during", "by", "after", "amid") for o in p.children if o.dep_ == "pobj"]
+        else:
+            if subj is None or subj.i in index or subj.pos_ not in ("NOUN", "PROPN"):
+                return []  # an actor's own killing is the frame coder's
+            victims = [c for c in verb.children if c.dep_ == "dobj"]
+            causes = [subj]
+        means, code, source = self._cause(causes, item, ctx, index)
+        if code == "":
+            return []  # accidents and disasters are no political events
+        targets = [m for v in victims for m in self._victims(v, item, ctx, index)]
+        out = []
+        for target in targets:
+            if source is not None and source.code == target.code:
+                continue
+            out.append(self._event(item, ctx, index, verb, source, target, code or DEFAULT_CODE,
+                                   means))
+        return out
+
+    def _cause(self, causes: list[Token], item: SentenceInput, ctx: ArticleContext,
+               index: dict[int, Mention]) -> tuple[str, str | None, Mention | None]:
+        """The means named among the cause nouns, its code, and the actor it belongs to
+        (an actor among the causes themselves: "killed by gunmen")."""
+        for tok in causes:
+            if tok.i in index and not index[tok.i].locative:
+                return "-", None, index[tok.i]
+            code, means = _means(tok)
+            if code is not None:
+                owners = self.events.owners(tok, item, ctx, index)
+                return means, code, owners[0] if owners else None
+        return "-", None, None
+
+    def _victims(self, tok: Token, item: SentenceInput, ctx: ArticleContext,
+                 index: dict[int, Mention]) -> list[Mention]:
+        """The victim actors of one slot: "28 soldiers", "dozens of Boko Haram insurgents"
+        and conjoined ones."""
+        found = []
+        for t in frames.expand_conjuncts(tok):
+            if t.i not in index:
+                t = next((o for p in t.children if p.lower_ == "of"
+                          for o in p.children if o.dep_ == "pobj"), t)
+            found += self.events.actors_of(t, item, ctx, index, None)
+        return found
+
+    def _event(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
+               verb: Token, source: Mention | None, target: Mention, code: str,
+               means: str) -> Event:
+        base, mood = verb_code(self.events.lexicon, verb, code, None)
+        said = self.events.attribution(item, ctx, index, verb)
+        span = item.sent.doc[verb.i:verb.i + 1]
+        event = build_event(self.events.lexicon, item, source or target, target, base, mood,
+                            said, span, f"casualty:{means}")
+        if source is None:
+            at = verb.idx - item.sent.start_char
+            event = replace(event, source=ActorRef(UNKNOWN_COUNTRY, None, None, None, "", at,
+                                                   at))
+        return event
+
+
+def _means(tok: Token) -> tuple[str | None, str]:
+    """The CAMEO code of an attack noun and its name ("suicide bombing"), else None."""
+    lemma = tok.lemma_.lower()
+    for c in tok.children:
+        if c.dep_ in ("compound", "amod") and (c.lower_, lemma) in MEANS2:
+            return MEANS2[(c.lower_, lemma)], f"{c.lower_} {lemma}"
+    if lemma in MEANS:
+        return MEANS[lemma], lemma
+    return None, ""

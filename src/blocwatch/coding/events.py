@@ -1,0 +1,436 @@
+"""Stage 4 — events: verb lemmas with their dependency frames, matched against the
+lexicon, give (source, CAMEO code, target) triples with their evidence.
+
+For each verb the most specific matching lexicon entry fires (light-verb noun and
+particle entries before plain ones).  The source is the verb's subject (inherited through
+infinitives, conjuncts and "accused X of ..." frames; the "by" agent of a passive); the
+target is the first role of the entry that holds an actor.  Conjoined actors expand to one
+event per dyad; pronouns and event nouns ("rejected the offer") are resolved against the
+sentence and the ones before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from spacy.tokens import Span, Token
+
+from blocwatch.coding.actors import Mention
+from blocwatch.coding.modality import (
+    APPEAL_VERBS,
+    attempt_code,
+    code_shift,
+    intent_code,
+    modality,
+    refusal_code,
+    speech_governor,
+)
+from blocwatch.knowledge.lexicon import Lexicon, VerbEntry
+from blocwatch.records import ActorRef, Event, Plover, VerbRef
+from blocwatch.text import frames
+from blocwatch.text.forms import form_lemmas
+
+PRONOUNS = frozenset({"it", "its", "they", "them", "their", "he", "him", "his", "she", "her",
+                      "itself", "themselves"})
+SPEAKER_PRONOUNS = frozenset({"we", "us", "our", "i", "me", "my"})
+# Event nouns that point back at an earlier event ("North Korea rejected the offer").
+EVENT_NOUNS = {
+    "offer": ("intended",), "proposal": ("intended",), "plan": ("intended",),
+    "invitation": ("intended",), "overture": ("intended",), "initiative": ("intended",),
+    "demand": ("10", "02"), "call": ("02", "10"), "request": ("02",), "appeal": ("02",),
+    "accusation": ("11",), "allegation": ("11",), "claim": ("11", "01"), "criticism": ("11",),
+    "ultimatum": ("13",), "threat": ("13",), "warning": ("13",),
+}
+_REJECTION_OF = {"036": "125", "02": "122", "10": "124", "030": "120", "057": "127"}
+
+
+@dataclass
+class ArticleContext:
+    """What earlier sentences of the same article leave for later ones (local to one
+    article, never shared)."""
+
+    sentence_mentions: list[list[Mention]] = field(default_factory=list)
+    topics: list[Mention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    speaker: Mention | None = None
+
+
+@dataclass(frozen=True)
+class SentenceInput:
+    doc_id: str
+    sentence_index: int
+    sent: Span
+    date: str | None
+    mentions: tuple[Mention, ...]
+    quote_speaker: Mention | None = None  # speaker of a quotation covering the sentence
+    quote_ranges: tuple[tuple[int, int], ...] = ()  # char ranges inside quotation marks
+
+
+class EventCoder:
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._entries = {e.id: e for e in lexicon.entries}
+        # surface form -> lexicon lemma, to repair the lemmatiser ("staged" -> "stag")
+        self._form_lemma = form_lemmas(lexicon.by_verb)
+
+    def _entries_for(self, tok: Token) -> tuple[VerbEntry, ...]:
+        lemma = tok.lemma_.lower()
+        found = self.lexicon.by_verb.get(lemma, ())
+        if not found:
+            repaired = self._form_lemma.get(tok.lower_)
+            if repaired is not None:
+                found = self.lexicon.by_verb.get(repaired, ())
+        return found
+
+    def code_sentence(self, item: SentenceInput, ctx: ArticleContext) -> list[Event]:
+        index = {i: m for m in item.mentions for i in range(m.start, m.end)}
+        out: list[Event] = []
+        for tok in item.sent:
+            if not _verb_like(tok) or under_appeal(tok):
+                continue
+            for entry in self._entries_for(tok):
+                events = self._try_entry(item, ctx, index, tok, entry, out)
+                if events:  # an entry that finds nothing lets the next one try
+                    out += events
+                    break
+        light_nouns = {c.i for e in out for c in _near(_verb_token(item.sent, e))
+                       if {c.lemma_.lower(), c.lower_} & set(self._entries[e.rule].nouns)}
+        for tok in item.sent:
+            if tok.pos_ != "NOUN" or tok.i in light_nouns:
+                continue
+            for entry in _noun_entries(self.lexicon, tok):
+                events = self._try_nominal(item, ctx, index, tok, entry)
+                if events:
+                    out += events
+                    break
+        return out
+
+    def _try_nominal(self, item: SentenceInput, ctx: ArticleContext,
+                     index: dict[int, Mention], noun: Token, entry: VerbEntry) -> list[Event]:
+        """"Russia's invasion of Ukraine", "US sanctions on Iran", "an agreement between
+        Seoul and Tokyo", "an attack by rebels on the army"."""
+        sources: list[Mention] = []
+        targets: list[Mention] = []
+        role = ""
+        between = [t for t in frames.role_tokens(noun, None, "prep:between", False)]
+        if "prep:between" in entry.targets and between:
+            pair = self.actors_of(between[0], item, ctx, index, None)
+            if len(pair) >= 2:
+                sources, targets, role = pair[:1], pair[1:], "prep:between"
+        if not sources:
+            sources = self.owners(noun, item, ctx, index)
+        if not sources and noun.dep_ == "pobj" and noun.head.lower_ in ("in", "into"):
+            # "the military is engaged in a fierce battle with Boko Haram" (a participant,
+            # also as the subject of "is engaged", "was involved")
+            verb = noun.head.head
+            subj = next(iter(frames.children(verb, "nsubj", "nsubjpass")), None)
+            if subj is not None:
+                sources = self.actors_of(subj, item, ctx, index, None)
+        if not sources:
+            return []
+        if not targets:
+            for r in entry.targets:
+                if r == "prep:between":
+                    continue
+                for tok in frames.role_tokens(noun, None, r, False):
+                    owners = [tok] if tok.i in index else [
+                        tok, *[t for t in frames.children(tok, "poss", "compound", "amod")
+                               if t.lower_ not in PRONOUNS]]
+                    targets = [m for t in owners
+                               for m in self.actors_of(t, item, ctx, index, sources)
+                               if all(m.code != s.code for s in sources)]
+                    if targets:
+                        role = r
+                        break
+                if targets:
+                    break
+        if not targets and not entry.no_target:
+            return []
+        mood = _nominal_modality(noun, entry.modality)
+        attribution = self.attribution(item, ctx, index, noun)
+        out = []
+        for src in sources:
+            for tgt in _or_none(targets):
+                out.append(self._event(item, src, tgt, entry.code, mood, attribution, noun,
+                                       entry, role))
+                if entry.mutual and tgt is not None:
+                    out.append(self._event(item, tgt, src, entry.code, mood, attribution, noun,
+                                           entry, role))
+        return out
+
+    # -- one entry on one verb -----------------------------------------------------
+    def _try_entry(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
+                   verb: Token, entry: VerbEntry, so_far: list[Event]) -> list[Event] | None:
+        subj_tok, passive = frames.subject(verb)
+        noun = None
+        if entry.nouns:
+            noun = frames.light_noun(verb, entry.nouns, passive)
+            if noun is None:
+                return None
+        if entry.particle and not frames.has_particle(verb, entry.particle):
+            return None
+        sources = self.actors_of(subj_tok, item, ctx, index, None) if subj_tok else []
+        if not sources and item.quote_speaker is not None and subj_tok is not None \
+                and subj_tok.lower_ in SPEAKER_PRONOUNS:
+            sources = [replace(item.quote_speaker, start=subj_tok.i, end=subj_tok.i + 1)]
+        if not sources:
+            return None if not entry.nouns else []
+        code, mood = verb_code(self.lexicon, verb, entry.code, entry.modality)
+        targets, target_role = self._targets(item, ctx, index, verb, noun, entry, passive,
+                                             sources)
+        if not targets:
+            targets, code = self._event_noun_target(item, ctx, verb, noun, entry, code,
+                                                    so_far, sources)
+        pairs: list[tuple[Mention, Mention]] | None = None
+        if not targets and entry.mutual and len(sources) > 1:
+            # "Saudi Arabia and Iran agreed to restore relations": dyads among the subjects
+            pairs = [(a, b) for i, a in enumerate(sources) for b in sources[i + 1:]]
+            targets = sources[1:]
+            mood_mutual = True
+        else:
+            mood_mutual = mood == "asserted"
+        if not targets and not entry.no_target:
+            return []
+        attribution = self.attribution(item, ctx, index, verb)
+        events = []
+        dyads = pairs if pairs is not None else [(src, tgt) for src in sources
+                                                  for tgt in _or_none(targets)]
+        for src, tgt in dyads:
+            if tgt is not None and tgt.code == src.code:
+                continue
+            events.append(self._event(item, src, tgt, code, mood, attribution, verb, entry,
+                                      target_role))
+            if entry.mutual and tgt is not None and mood_mutual:
+                events.append(self._event(item, tgt, src, code, mood, attribution, verb,
+                                          entry, target_role))
+        return events
+
+    def _targets(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
+                 verb: Token, noun: Token | None, entry: VerbEntry, passive: bool,
+                 sources: list[Mention]) -> tuple[list[Mention], str]:
+        for owners in (False, True):  # second pass: "condemned Israel's strikes"
+            for role in entry.targets:
+                allow_loc = role.startswith("prep:")  # the entry asks for this preposition
+                for tok in frames.role_tokens(verb, noun, role, passive):
+                    if owners:
+                        if tok.i in index:
+                            continue
+                        tokens = [t for t in frames.children(tok, "poss", "compound", "amod")
+                                  if t.lower_ not in PRONOUNS]
+                    else:
+                        tokens = [tok]
+                    found = [m for t in tokens
+                             for m in self.actors_of(t, item, ctx, index, sources, allow_loc)
+                             if all(m.code != s.code for s in sources)]
+                    if found:
+                        return found, role
+        return [], ""
+
+    def actors_of(self, tok: Token, item: SentenceInput, ctx: ArticleContext,
+                index: dict[int, Mention], exclude: list[Mention] | None,
+                allow_locative: bool = False) -> list[Mention]:
+        found: list[Mention] = []
+        for t in frames.expand_conjuncts(tok):
+            m = index.get(t.i)
+            if m is None and t.lower_ in PRONOUNS:
+                antecedent = self._pronoun(t, item, ctx, exclude)
+                # the evidence is the pronoun itself; the code is its antecedent's
+                m = replace(antecedent, start=t.i, end=t.i + 1) if antecedent else None
+            if m is not None and (allow_locative or not m.locative) and m not in found:
+                found.append(m)
+        return found
+
+    def _pronoun(self, tok: Token, item: SentenceInput, ctx: ArticleContext,
+                 exclude: list[Mention] | None) -> Mention | None:
+        """Nearest fitting actor: a subject earlier in the sentence, else the previous
+        sentence's topic, else any earlier actor."""
+        avoid = {m.code for m in exclude or []}
+        before = [m for m in item.mentions if m.end <= tok.i and not m.locative
+                  and m.code not in avoid]
+        subjects = [m for m in before if item.sent.doc[m.end - 1].dep_ in ("nsubj",
+                                                                            "nsubjpass")]
+        for pool in (subjects, [t for t in ctx.topics[-2:][::-1] if t.code not in avoid],
+                     before[::-1]):
+            if pool:
+                return pool[-1] if pool is subjects else pool[0]
+        return None
+
+    def _event_noun_target(self, item: SentenceInput, ctx: ArticleContext, verb: Token,
+                           noun: Token | None, entry: VerbEntry, code: str,
+                           so_far: list[Event], sources: list[Mention]
+                           ) -> tuple[list[Mention], str]:
+        """"X rejected the offer": the target is whoever made the offer (to X, preferably)."""
+        objs = [noun] if noun is not None else frames.children(verb, "dobj")
+        countries = {s.country for s in sources}
+        for obj in objs:
+            kinds = EVENT_NOUNS.get(obj.lemma_.lower())
+            if not kinds:
+                continue
+            found = [e for e in reversed([*ctx.events[-12:], *so_far])
+                     if (e.modality in kinds or e.root in kinds)
+                     and e.source.country not in countries]
+            addressed = [e for e in found if e.target and e.target.country in countries]
+            for earlier in (addressed or found)[:1]:
+                    refined = code
+                    if entry.code.startswith("12"):
+                        refined = _REJECTION_OF.get(earlier.cameo,
+                                                    _REJECTION_OF.get(earlier.root, code))
+                    return [_mention_of(earlier, obj)], refined
+        return [], code
+
+    def owners(self, noun: Token, item: SentenceInput, ctx: ArticleContext,
+               index: dict[int, Mention]) -> list[Mention]:
+        """The actors an event noun belongs to: its possessor or modifier ("Russia's
+        invasion", "a Taliban attack", "an Israeli air strike", also inside "in an Israeli
+        air strike", where the demonym reads as a place) or its "by" agent."""
+        for tok in [*frames.children(noun, "poss", "compound", "amod", "nmod"),
+                    *frames.role_tokens(noun, None, "prep:by", False)]:
+            found = [replace(m, locative=False) for m in self.actors_of(
+                tok, item, ctx, index, None, allow_locative=True)
+                     if not m.locative or m.kind == "demonym"]
+            if found:
+                return found
+        return []
+
+    def attribution(self, item: SentenceInput, ctx: ArticleContext,
+                     index: dict[int, Mention], verb: Token) -> str | None:
+        offset = verb.idx - item.sent.start_char
+        if item.quote_speaker is not None and any(a <= offset < b
+                                                  for a, b in item.quote_ranges):
+            return item.quote_speaker.code
+        gov = speech_governor(verb)
+        if gov is None:
+            return None
+        subj, _ = frames.subject(gov)
+        if subj is None:
+            return None
+        speakers = self.actors_of(subj, item, ctx, index, None)
+        return speakers[0].code if speakers else None
+
+    def _event(self, item: SentenceInput, src: Mention, tgt: Mention | None, code: str,
+               mood: str, attribution: str | None, verb: Token, entry: VerbEntry,
+               role: str) -> Event:
+        return build_event(self.lexicon, item, src, tgt, code, mood, attribution,
+                           item.sent.doc[verb.i:verb.i + 1], entry.id)
+
+
+def build_event(lexicon: Lexicon, item: SentenceInput, src: Mention, tgt: Mention | None,
+                code: str, mood: str, attribution: str | None, verb: Span,
+                rule: str) -> Event:
+    """An event with its evidence: ``verb`` is the span of the verb (one token or a
+    multi-word verb such as "pulled out"); its lemma is its main token's."""
+    info = lexicon.code(code)
+    sent = item.sent
+    start = verb.start_char - sent.start_char
+    return Event(
+        doc_id=item.doc_id, sentence_index=item.sentence_index, sentence=sent.text,
+        date=item.date, source=_ref(src, sent), target=_ref(tgt, sent) if tgt else None,
+        cameo=code, root=info.root, quad_class=info.quad, goldstein=info.goldstein,
+        plover=Plover(info.plover_event, info.plover_mode), modality=mood,
+        attribution=attribution if attribution != src.code else None,
+        verb=VerbRef(verb.text, verb.root.lemma_.lower(), start, start + len(verb.text)),
+        rule=rule,
+    )
+
+
+def verb_code(lexicon: Lexicon, verb: Token, code: str,
+              default_modality: str | None) -> tuple[str, str]:
+    """The code and modality of an event whose verb is ``verb``: an announced act takes
+    its intent code, "refused to release" is a rejection (12x), "declined to criticise"
+    is negated, "tried to seize" an attempt."""
+    mood, under_intent = modality(verb, default_modality)
+    base = code
+    code = intent_code(base) if under_intent else base
+    shift = code_shift(verb)
+    if shift == "refusal" and lexicon.code(base).quad <= 2:
+        code = refusal_code(base)
+    elif shift == "refusal":
+        mood = "negated"
+    elif shift == "attempt":
+        code = attempt_code(base)
+    return code, mood
+
+
+def _verb_like(tok: Token) -> bool:
+    """Verbs, and participles the tagger calls adjectives ("Belarusian police assaulted
+    journalists")."""
+    if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
+        return True
+    return tok.pos_ == "ADJ" and tok.dep_ in ("ROOT", "conj", "ccomp", "advcl", "relcl") \
+        and any(c.dep_ in ("nsubj", "dobj") for c in tok.children)
+
+
+_DEMAND_CLAUSE = frozenset({"insist", "demand", "ask", "request", "urge", "require",
+                            "propose", "recommend", "suggest", "stipulate"})
+
+
+def _near(verb: Token) -> list[Token]:
+    """The verb's dependents and its prepositions' objects ("called for talks")."""
+    return [*verb.children, *(o for p in verb.children if p.dep_ == "prep"
+                              for o in p.children)]
+
+
+def _noun_entries(lexicon: Lexicon, noun: Token) -> tuple[VerbEntry, ...]:
+    """Nominal entries of a noun: its two-word form first ("air strike"), then its lemma
+    and its own form ("talks", lemmatised "talk")."""
+    words = [f"{c.lower_} {noun.lemma_.lower()}" for c in noun.children
+             if c.dep_ == "compound" and c.i == noun.i - 1]
+    words += [noun.lemma_.lower(), noun.lower_]
+    for word in words:
+        found = lexicon.by_noun.get(word)
+        if found:
+            return found
+    return ()
+
+
+def under_appeal(tok: Token) -> bool:
+    """The act asked for, demanded or warned against ("urged Russia to withdraw") is not
+    coded: the appeal is the event (as PETRARCH drops the complement of 02/10 verbs).  So
+    is a demanded clause: "insisted (that) North Korea give up its weapons" (a verb in its
+    bare form or "should" after a verb of demanding; "insisted that it was innocent",
+    "demanded that they are freed" are claims or passives the lexicon reads itself)."""
+    if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in _DEMAND_CLAUSE:
+        modals = {c.lower_ for c in tok.children if c.dep_ == "aux"}
+        bare = tok.tag_ in ("VB", "VBP") and tok.lemma_ not in ("be", "have")
+        return (bare and not modals) or bool(modals & {"should", "must"})
+    if tok.dep_ not in ("xcomp", "pcomp"):  # "warned that Y could attack" is a claim
+        return False
+    head = tok.head.head if tok.dep_ == "pcomp" else tok.head
+    return head.lemma_.lower() in APPEAL_VERBS
+
+
+_NOMINAL_INTENT = frozenset({"planned", "proposed", "promised", "pledged", "offered",
+                             "intended", "upcoming", "threatened"})
+_NOMINAL_HYPOTHETICAL = frozenset({"possible", "potential", "expected", "likely", "feared",
+                                   "looming", "imminent"})
+
+
+def _nominal_modality(noun: Token, default: str | None) -> str:
+    mods = {c.lower_ for c in noun.children if c.dep_ in ("amod", "det", "neg")}
+    if mods & {"no"}:
+        return "negated"
+    if mods & _NOMINAL_HYPOTHETICAL:
+        return "hypothetical"
+    if mods & _NOMINAL_INTENT:
+        return "intended"
+    return default or "asserted"
+
+
+def _verb_token(sent: Span, event: Event) -> Token:
+    return sent.char_span(event.verb.start, event.verb.end, alignment_mode="expand")[0]
+
+
+def _mention_of(event: Event, noun: Token) -> Mention:
+    """The event noun ("the offer") stands for the earlier event's source."""
+    src = event.source
+    return Mention(noun.left_edge.i, noun.i + 1, src.country, src.sector, src.org,
+                   src.code if src.org else None, "event")
+
+
+def _ref(m: Mention, sent: Span) -> ActorRef:
+    return m.ref(sent)
+
+
+def _or_none(targets: list[Mention]) -> list[Mention | None]:
+    """The targets, or one None: an event with no target."""
+    return [*targets] if targets else [None]

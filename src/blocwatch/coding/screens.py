@@ -1,0 +1,80 @@
+"""Stage 4e — screens: events a sentence's context rules out, whichever layer coded them.
+
+The lexicon, the base layer and the learned fallback read a verb and its actors; some
+readings are wrong for reasons that lie in the rest of the sentence, the same for all three:
+
+* **Sports.**  "Brazil beat Argentina 2-1 in a World Cup qualifier", "Spain hosted Morocco
+  in a friendly": a contest verb (beat, clash, ...) in a sentence that names a sport, a
+  competition or gives a score, or a verb of meeting next to a match, is a game.
+* **Audiences.**  "..., the minister told reporters": the press a statement is made to is
+  no target of the statement (CAMEO codes the statement with no target; blocwatch codes
+  only one-actor events of the roots that have them, so the reading is dropped).
+* **One organisation.**  "The Security Council voted to extend the UN mission": an
+  organ of an organisation acting on the organisation itself (IGOUNOSEC and IGOUNO) is
+  internal business, not a relation between two actors.
+"""
+
+from __future__ import annotations
+
+import re
+
+from blocwatch.records import Event
+
+# Verbs of winning and losing: their sports reading is the usual one when a sport, a
+# competition or a score is named.  Verbs of meeting ("host", "face", "play") read as a
+# match only next to a match (a qualifier, a friendly, a score), since leaders do meet at
+# the Olympics or a World Cup.
+CONTEST_VERBS = frozenset({
+    "beat", "defeat", "clash", "draw", "win", "lose", "thrash", "edge", "crush", "tie",
+    "stun", "upset", "overcome", "knock", "eliminate", "oust", "rout", "trounce", "battle",
+    "down", "overpower", "outplay", "fight", "humiliate", "sink", "top", "whip", "dominate",
+})
+MEETING_VERBS = frozenset({"host", "play", "face", "meet", "welcome", "visit", "receive"})
+COMPETITION = re.compile(
+    r"\b(?:(?:World|Asia|Asian|Africa|African|Davis|Ryder|Gold|FA|Stanley|Confederations|"
+    r"Champions|Americas?|Euro|Nations|Cricket|Rugby)\s+Cup|Euro\s+20\d\d|Olympics?|"
+    r"Olympic\s+Games|Paralympics?|Grand\s+Prix|Premier\s+League|Champions\s+League|"
+    r"Super\s+Bowl|Wimbledon|tournament|championships?)\b", re.IGNORECASE)
+MATCH = re.compile(
+    r"\b(?:qualifiers?|qualifying\s+(?:match|game|round)|semi-?finals?|quarter-?finals?|"
+    r"play-?offs?|friendlies|(?:an?|the)\s+friendly(?:\s+(?:match|game|international)|"
+    r"\s*(?=[.,;]|at\b|in\b|on\b|against\b|$))|test\s+match|match(?:es)?|fixture|derby|"
+    r"football|"
+    r"soccer|cricket|rugby|hockey|tennis|basketball|baseball|volleyball|handball|"
+    r"water\s+polo|penalty\s+shoot-?out|goalkeeper|striker|(?:first|second)[\s-]half|"
+    r"extra\s+time|innings|wickets?)\b"
+    # a match score: "2-1", "3 - 0", "24-17" (not "a 9-6 vote")
+    r"|\b\d{1,3}\s?[-\u2013]\s?\d{1,3}\b(?!\s*(?:vote|votes|majority|decision|ruling))",
+    re.IGNORECASE)
+_AUDIENCE_SECTORS = frozenset({"MED"})
+
+
+def screen(events: list[Event]) -> list[Event]:
+    """The events of one sentence that its context does not rule out."""
+    return [e for e in events
+            if not (sports(e) or audience_target(e) or same_organisation(e))]
+
+
+def sports(event: Event) -> bool:
+    """A contest verb in a sentence about a match ("beat ... in a World Cup qualifier")."""
+    lemma, text = event.verb.lemma, event.sentence
+    if lemma in CONTEST_VERBS:
+        return bool(MATCH.search(text) or COMPETITION.search(text))
+    return lemma in MEETING_VERBS and bool(MATCH.search(text))
+
+
+def audience_target(event: Event) -> bool:
+    """A statement (root 01) whose target is the unnamed press it was made to."""
+    target = event.target
+    return (event.root == "01" and target is not None and target.org is None
+            and target.sector in _AUDIENCE_SECTORS and target.text.lower() == target.text)
+
+
+def same_organisation(event: Event) -> bool:
+    """An organisation's organ acting on the organisation (IGOUNOSEC on IGOUNO)."""
+    if event.target is None:
+        return False
+    source, target = event.source.code, event.target.code
+    if not (source.startswith("IGO") and target.startswith("IGO")):
+        return False
+    return source.startswith(target) or target.startswith(source)

@@ -1,0 +1,245 @@
+"""Per-dyad, per-day aggregates of the events (table ``dyad_days``, migration 0005): what
+the analysis reads instead of event rows, so that a million events cost a few thousand
+grouped rows.
+
+Ingest adds to the table in the transaction that writes the events (:func:`add`): one row
+per (date, actor keys at country and sector level, modality, quad class) with the number
+of events, of the reports behind them and the Goldstein sums (plain and times reports).
+Migration 0005 fills it from the events already stored with one ``INSERT ... SELECT ...
+GROUP BY`` (:func:`backfill_statement`), whose key expressions are
+:func:`~blocwatch.records.actor_key`'s rules written in SQL.
+
+Reading (:func:`read`) groups the table in the database at the level an analysis needs
+(country or sector keys, with or without the date) and returns :class:`DayCount` records;
+:mod:`blocwatch.analysis.relations` turns them into dyad series, the signed graph and
+alerts with the same arithmetic as its event-based functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.expression import Executable
+
+from blocwatch.records import ActorRef, actor_key
+from blocwatch.store import schema as s
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """Events of one dyad on one day (``date`` "" when undated), one modality and quad
+    class; keys are ``actor_key``'s, "" for an actor that cannot be placed."""
+
+    date: str
+    source: str
+    target: str
+    modality: str
+    quad_class: int
+    events: int
+    reports: int
+    goldstein: float
+    goldstein_reports: float
+
+
+def _key(ref: ActorRef | None, by_sector: bool) -> str:
+    return actor_key(ref, by_sector=by_sector) or ""
+
+
+def row_key(date: str | None, source: ActorRef, target: ActorRef | None, modality: str,
+            quad_class: int) -> tuple[str, str, str, str, str, str, int]:
+    """The primary key (``schema.DYAD_DAY_KEY``) of an event's row."""
+    return (date or "", _key(source, False), _key(target, False), _key(source, True),
+            _key(target, True), modality, quad_class)
+
+
+class Deltas(dict[tuple[Any, ...], list[float]]):
+    """What one batch adds to ``dyad_days``: key -> [events, reports, goldstein,
+    goldstein x reports]."""
+
+    def count(self, key: tuple[Any, ...], events: int, reports: int, goldstein: float) -> None:
+        row = self.setdefault(key, [0, 0, 0.0, 0.0])
+        row[0] += events
+        row[1] += reports
+        row[2] += goldstein * events
+        row[3] += goldstein * reports
+
+
+def add(conn: Connection, deltas: Deltas) -> None:
+    """Add ``deltas`` to the table (insert, or add to the row already there)."""
+    if not deltas:
+        return
+    t = s.dyad_days
+    insert = sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert
+    statement = insert(t)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(s.DYAD_DAY_KEY),
+        set_={name: t.c[name] + statement.excluded[name]
+              for name in ("events", "reports", "goldstein", "goldstein_reports")})
+    conn.execute(statement, [
+        {**dict(zip(s.DYAD_DAY_KEY, key, strict=True)), "events": int(v[0]),
+         "reports": int(v[1]), "goldstein": v[2], "goldstein_reports": v[3]}
+        for key, v in sorted(deltas.items())])
+
+
+# -- actor_key in SQL ---------------------------------------------------------------------------
+def key_sql(role: str, by_sector: bool) -> ColumnElement[Any]:
+    """``actor_key`` of the events' ``role`` actor as a SQL expression ("" for None)."""
+    e = s.events
+    code, country = e.c[f"{role}_code"], e.c[f"{role}_country"]
+    org, sector = e.c[f"{role}_org"], e.c[f"{role}_sector"]
+    placed = country + func.coalesce(sector, "") if by_sector else country
+    return case(
+        (and_(org.is_not(None), org != ""), org),
+        (and_(country.is_not(None), country != ""), placed),
+        (code.is_(None), literal("")),
+        (code == "", literal("")),
+        (and_(sector.is_not(None), code == sector), literal("")),
+        else_=code)
+
+
+def backfill_statement() -> Executable:
+    """``INSERT INTO dyad_days SELECT ... FROM events GROUP BY ...``: the table for the
+    events already stored (migration 0005)."""
+    e, t = s.events, s.dyad_days
+    keys = [func.coalesce(e.c.date, "").label("date"),
+            key_sql("source", False).label("source_key"),
+            key_sql("target", False).label("target_key"),
+            key_sql("source", True).label("source_sector_key"),
+            key_sql("target", True).label("target_sector_key"),
+            e.c.modality, e.c.quad_class]
+    query = (select(*keys, func.count().label("events"),
+                    func.sum(e.c.report_count).label("reports"),
+                    func.sum(e.c.goldstein).label("goldstein"),
+                    func.sum(e.c.goldstein * e.c.report_count).label("goldstein_reports"))
+             .where(e.c.target_code.is_not(None))
+             .group_by(*keys))
+    return t.insert().from_select([c.name for c in t.columns], query)
+
+
+# -- reading ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Window:
+    """Which rows to read: dates from ``since`` to ``until`` (an undated row only when
+    neither is given, like the event filters), these modalities, conflict only."""
+
+    since: str | None = None
+    until: str | None = None
+    modalities: Sequence[str] = ("asserted",)
+    conflict_only: bool = False
+    dyads: Sequence[tuple[str, str]] = ()  # only these (source, target) keys
+
+
+def read(conn: Connection, window: Window, *, by_sector: bool = False,
+         by_quad: bool = True) -> Iterator[DayCount]:
+    """``dyad_days`` grouped in the database by date and dyad (at country or sector
+    level), and by quad class unless told otherwise; placed, distinct actors only."""
+    t = s.dyad_days
+    src = t.c.source_sector_key if by_sector else t.c.source_key
+    tgt = t.c.target_sector_key if by_sector else t.c.target_key
+    date = t.c.date
+    quad = t.c.quad_class if by_quad else literal(0)
+    groups = [date, src, tgt, t.c.modality, quad]
+    conditions = [src != "", tgt != "", src != tgt, t.c.modality.in_(list(window.modalities))]
+    conditions += _date_conditions(window)
+    if window.conflict_only:
+        conditions.append(t.c.quad_class >= 3)
+    if window.dyads:
+        wanted = sorted({x for pair in window.dyads for x in pair})
+        conditions += [src.in_(wanted), tgt.in_(wanted)]
+    query = (select(*groups, func.sum(t.c.events), func.sum(t.c.reports),
+                    func.sum(t.c.goldstein), func.sum(t.c.goldstein_reports))
+             .where(and_(*conditions)).group_by(*groups))
+    pairs = set(window.dyads)
+    for row in conn.execute(query):
+        if pairs and (row[1], row[2]) not in pairs:
+            continue
+        yield DayCount(row[0], row[1], row[2], row[3], int(row[4]), int(row[5]), int(row[6]),
+                       float(row[7]), float(row[8]))
+
+
+@dataclass(frozen=True)
+class EdgeSum:
+    """The events between two actors (one direction) of a window, summed in the database:
+    the Goldstein weight (times reports if weighted, each day discounted by the decay),
+    cooperation (quad 1, 2) and conflict (quad 3, 4) events."""
+
+    source: str
+    target: str
+    weight: float
+    cooperation: int
+    conflict: int
+
+
+def read_edges(conn: Connection, window: Window, *, by_sector: bool, end: str | None,
+               half_life_days: float | None, weighted: bool) -> Iterator[EdgeSum]:
+    """One row per directed dyad: ``dyad_days`` grouped by dyad in SQL, the decay
+    ``0.5 ** (age_days / half_life_days)`` (age from ``end``; none for undated events)
+    computed there per day."""
+    t = s.dyad_days
+    src = t.c.source_sector_key if by_sector else t.c.source_key
+    tgt = t.c.target_sector_key if by_sector else t.c.target_key
+    value: ColumnElement[Any] = t.c.goldstein_reports if weighted else t.c.goldstein
+    if half_life_days and end:
+        age = (func.julianday(end) - func.julianday(t.c.date)
+               if conn.dialect.name == "sqlite"
+               else cast(literal(end), Date) - cast(t.c.date, Date))
+        value = value * case((t.c.date == "", literal(1.0)),
+                             else_=func.power(0.5, age / float(half_life_days)))
+    conditions = [src != "", tgt != "", src != tgt, t.c.modality.in_(list(window.modalities)),
+                  *_date_conditions(window)]
+    coop = func.sum(case((t.c.quad_class <= 2, t.c.events), else_=0))
+    conflict = func.sum(case((t.c.quad_class >= 3, t.c.events), else_=0))
+    query = (select(src, tgt, func.sum(value), coop, conflict)
+             .where(and_(*conditions)).group_by(src, tgt))
+    for row in conn.execute(query):
+        yield EdgeSum(row[0], row[1], float(row[2]), int(row[3]), int(row[4]))
+
+
+def _date_conditions(window: Window) -> list[ColumnElement[bool]]:
+    t = s.dyad_days
+    out: list[ColumnElement[bool]] = []
+    if window.since:
+        out.append(t.c.date >= window.since)
+    if window.until:
+        out += [t.c.date <= window.until, t.c.date != ""]
+    return out
+
+
+def last_date(conn: Connection, window: Window) -> str | None:
+    """The latest date of the window's rows, whether or not their actors can be placed
+    (the end from which the relations graph's decay is measured)."""
+    t = s.dyad_days
+    conditions = [t.c.date != "", t.c.modality.in_(list(window.modalities)),
+                  *_date_conditions(window)]
+    return conn.execute(select(func.max(t.c.date)).where(and_(*conditions))).scalar()
+
+
+def date_range(conn: Connection, window: Window) -> tuple[str | None, str | None]:
+    """First and last date of the window's rows between two distinct placed actors (at
+    country level): the span of periods an alert scan covers."""
+    t = s.dyad_days
+    conditions = [t.c.date != "", t.c.source_key != "", t.c.target_key != "",
+                  t.c.source_key != t.c.target_key,
+                  t.c.modality.in_(list(window.modalities)), *_date_conditions(window)]
+    row = conn.execute(select(func.min(t.c.date), func.max(t.c.date))
+                       .where(and_(*conditions))).one()
+    return row[0], row[1]
+
+
+def dyad_event_ids(conn: Connection, dyad: tuple[str, str], first: str, last: str,
+                   modalities: Sequence[str]) -> tuple[int, ...]:
+    """Ids of the conflict events between the (country-level) ``dyad`` from ``first`` to
+    ``last``, by date then id."""
+    e = s.events
+    src, tgt = key_sql("source", False), key_sql("target", False)
+    query = (select(e.c.id).where(
+        e.c.date >= first, e.c.date <= last, e.c.quad_class >= 3,
+        e.c.modality.in_(list(modalities)), e.c.target_code.is_not(None),
+        src.in_(list(dyad)), tgt.in_(list(dyad)), src != tgt)
+        .order_by(e.c.date, e.c.id))
+    return tuple(int(i) for i in conn.execute(query).scalars())

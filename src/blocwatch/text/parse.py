@@ -1,0 +1,41 @@
+"""Stage 2 — parse: load the spaCy pipeline once per process, with only the components
+the coder needs (tagger, parser, lemmatizer; no NER), and parse paragraphs in batches."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from blocwatch.errors import ModelError
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+EXCLUDE = ("ner",)
+
+
+def load_model(names: str, *, exclude: Iterable[str] = EXCLUDE):  # type: ignore[no-untyped-def]
+    """Load the first spaCy pipeline of ``names`` (comma-separated) that is installed."""
+    import spacy
+
+    tried = []
+    for name in (n.strip() for n in names.split(",") if n.strip()):
+        try:
+            nlp = spacy.load(name, exclude=list(exclude))
+        except OSError:
+            tried.append(name)
+            continue
+        log.info("loaded spaCy pipeline %s (%s)", name, ", ".join(nlp.pipe_names))
+        return nlp
+    raise ModelError(
+        f"no spaCy English model found (tried {', '.join(tried)}): install it with "
+        "'pip install -r requirements/model.txt' or set BLOCWATCH_MODEL")
+
+
+def parse(nlp, texts: Iterable[str | Doc], batch_size: int) -> Iterator:  # type: ignore[no-untyped-def]
+    """Parsed docs (of texts, or of unparsed Docs), in order."""
+    yield from nlp.pipe(texts, batch_size=batch_size)

@@ -1,0 +1,63 @@
+"""Actor recognition and resolution: a table of mentions in sentence context with dates.
+
+``data/actor_cases.tsv``: sentence, date (or empty), mention (exact text in the sentence),
+expected code, or ``-`` when the mention must not be an actor (a location, a non-actor).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+CASES = Path(__file__).parents[1] / "data" / "actor_cases.tsv"
+
+
+def _cases() -> list[tuple[str, str | None, str, str]]:
+    with CASES.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader((ln for ln in handle if not ln.startswith("#")),
+                                          delimiter="\t", quoting=csv.QUOTE_NONE)]
+    return [(r["sentence"], r["date"] or None, r["mention"], r["expected"]) for r in rows]
+
+
+def test_table_is_large_enough() -> None:
+    cases = _cases()
+    assert len(cases) >= 200
+    assert sum(1 for c in cases if c[3] == "-") >= 20  # locations and non-actors
+
+
+@pytest.mark.parametrize(("sentence", "date", "mention", "expected"), _cases())
+def test_mention(coder, sentence: str, date: str | None, mention: str, expected: str) -> None:
+    assert mention in sentence, "the mention must be quoted exactly from the sentence"
+    doc = coder.nlp(sentence)
+    context: list = []
+    found = []
+    for sent in doc.sents:
+        ms = coder.actors.find(sent, date, context)
+        context += [m for m in ms if not m.locative]
+        found += [(m, m.ref(sent), sent.start_char) for m in ms]
+    start = sentence.index(mention)
+    end = start + len(mention)
+    covering = [(m, ref) for m, ref, base in found
+                if base + ref.start <= start and end <= base + ref.end]
+    actors = [(m, ref) for m, ref in covering if not m.locative]
+    if expected == "-":
+        assert not actors, f"{mention!r} should not be an actor, got {actors[0][1].code}"
+    else:
+        assert actors, f"{mention!r} not recognised (mentions: {[r.text for _, r, _ in found]})"
+        assert actors[0][1].code == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the dateline's country for an actor nothing else places
+    ("ABUJA -- Police arrested ten suspects on Sunday.", "NGACOP"),
+    ("MINGORA, Pakistan (Reuters) - Gunmen abducted two teachers on Monday.", "PAKUAF"),
+    ("CAIRO: Police detained dozens of students.", "EGYCOP"),
+    # no dateline, no country: CAMEO's unknown country
+    ("Police arrested ten suspects on Sunday.", "---COP"),
+])
+def test_home_country_from_dateline(coder, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    events = coder.code_text(text, date="2021-05-02")
+    assert expected in {e.source.code for e in events}, [
+        (e.source.code, e.cameo, e.target.code if e.target else None) for e in events]

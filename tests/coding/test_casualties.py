@@ -1,0 +1,36 @@
+"""Killings whose subject is an attack (blocwatch.coding.casualties): victims as targets, the
+attack's owner or CAMEO's unknown actor as source, the code from the means."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _casualties(coder, sentence: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(f"{e.source.code}|{e.source.text} {e.cameo} {e.target.code if e.target else '-'}"
+                  for e in coder.code_text(sentence, date="2024-03-01")
+                  if e.rule.startswith("casualty:"))
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("CAIRO: A suicide car bombing in Egypt's Sinai Peninsula killed at least 28 soldiers "
+     "on Friday.", ["---| 1831 EGYMIL"]),
+    ("At least three soldiers and dozens of Boko Haram insurgents have been killed during "
+     "clashes in the northeast Nigerian city of Maiduguri.", ["---| 190 NGAINS",
+                                                              "---| 190 NGAMIL"]),
+    ("A Taliban attack killed 12 Afghan soldiers.", ["AFGINS|Taliban 180 AFGMIL"]),
+    ("Five Palestinians were killed in an Israeli air strike on Gaza.", ["ISR|Israeli 195 PSE"]),
+    # accidents and disasters, and killings by a named actor (the frame coder's), are not
+    ("Twelve people were killed in a bus crash in Kenya.", []),
+    ("Russian troops killed three civilians in Donetsk.", []),
+])
+def test_casualty_events(coder, sentence: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert _casualties(coder, sentence) == expected
+
+
+def test_unknown_source_has_no_span(coder) -> None:  # type: ignore[no-untyped-def]
+    [event] = [e for e in coder.code_text("A roadside bomb killed four Iraqi policemen.",
+                                          date="2024-03-01") if e.rule.startswith("casualty")]
+    assert (event.source.code, event.source.text, event.cameo) == ("---", "", "1833")
+    assert event.source.start == event.source.end == event.verb.start
+    assert event.target is not None and event.target.code == "IRQCOP"

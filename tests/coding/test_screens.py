@@ -1,0 +1,55 @@
+"""The context screens (blocwatch.coding.screens): sports, audiences, one organisation — whichever
+layer coded the event, and only those readings."""
+
+from __future__ import annotations
+
+import pytest
+
+from blocwatch.coding import screens
+
+
+def _events(coder, sentence: str) -> list[str]:
+    return [f"{e.source.code} {e.root} {e.target.code if e.target else '-'}"
+            for e in coder.code_text(sentence, date="2024-03-01")]
+
+
+@pytest.mark.parametrize(("sentence", "gone"), [
+    ("Brazil beat Argentina 2-1 in a World Cup qualifier on Tuesday.", "BRA"),
+    ("The United States beat Canada in the ice hockey final.", "USA"),
+    ("India and Pakistan clashed in the Asia Cup final in Colombo.", "IND"),
+    ("Spain hosted Morocco in a friendly at the Bernabeu.", "ESP"),
+    ("Germany defeated France 3-0 at the European championship.", "DEU"),
+    ("\"China is bullying the Philippines,\" the Philippine foreign minister told reporters.",
+     "PHLGOV 01"),
+    ("The Security Council voted to extend the UN peacekeeping mission in Lebanon.",
+     "IGOUNOSEC"),
+])
+def test_screened_out(coder, sentence: str, gone: str) -> None:
+    assert not [e for e in _events(coder, sentence) if e.startswith(gone)]
+
+
+@pytest.mark.parametrize(("sentence", "kept"), [
+    # the same verbs outside a match, and meetings at a competition, stay events
+    ("Israeli forces clashed with Palestinian protesters in Hebron.", "ISR"),
+    ("Chinese President Xi Jinping met Russian President Vladimir Putin at the Olympics.",
+     "CHNGOV 04 RUSGOV"),
+    ("China hosted Pakistan's prime minister in a friendly atmosphere.", "CHN"),
+    ("Russia defeated Ukrainian forces near Bakhmut.", "RUS"),
+    ("\"China is bullying the Philippines,\" the Philippine foreign minister told reporters.",
+     "CHN 17 PHL"),
+])
+def test_kept(coder, sentence: str, kept: str) -> None:
+    assert [e for e in _events(coder, sentence) if e.startswith(kept)], _events(coder, sentence)
+
+
+@pytest.mark.parametrize(("text", "match", "competition"), [
+    ("Brazil beat Argentina 2-1.", True, False),
+    ("The Senate passed it by a 52-48 vote.", False, False),
+    ("They played a friendly match.", True, False),
+    ("talks in a friendly atmosphere", False, False),
+    ("at the Winter Olympics in Beijing", False, True),
+    ("the Asia Cup final", False, True),
+])
+def test_context_patterns(text: str, match: bool, competition: bool) -> None:
+    assert bool(screens.MATCH.search(text)) is match
+    assert bool(screens.COMPETITION.search(text)) is competition
