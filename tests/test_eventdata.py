@@ -399,3 +399,23 @@ def test_cli_errors(tmp_path: Path, args: list[str], message: str) -> None:
     assert result.exit_code == 2
     assert result.stderr.strip() == message.format(tmp=tmp_path)
     assert "Traceback" not in result.output
+
+
+def test_own_gdelt_export_reads_back(tmp_path: Path) -> None:
+    """``export --format gdelt`` writes ISO3 in ActionGeo_CountryCode: it is kept."""
+    with Store(f"sqlite:///{tmp_path / 'a.sqlite'}") as store:
+        _fill(store, tmp_path)
+        out = io.StringIO()
+        export.write_gdelt(store.events(), out)
+        before = events_of(store)
+    path = tmp_path / "ours.export.CSV"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    with Store(f"sqlite:///{tmp_path / 'b.sqlite'}") as copy:
+        report = import_events([str(path)], "gdelt", copy)
+        after = events_of(copy)
+    assert (report.read, report.stored) == (5, 4)  # the undated event has no SQLDATE
+    assert dict(report.skipped) == {"bad date": 1}
+    assert sorted((e.date, e.source.code, e.cameo) for e in after) == sorted(
+        (e.date, e.source.code, e.cameo) for e in before if e.date)
+    located = [e.location for e in after if e.location is not None]
+    assert located and all(loc.country == "RUS" for loc in located)

