@@ -212,18 +212,6 @@ ICEWS_CASES = [
 ]
 
 
-@pytest.mark.parametrize("how", ["plain", "zip"])
-@pytest.mark.parametrize(("case", "rows", "stored", "skipped"), ICEWS_CASES,
-                         ids=[c[0] for c in ICEWS_CASES])
-def test_icews_rows(tmp_path: Path, how: str, case: str, rows: list[str], stored: int,
-                    skipped: dict[str, int]) -> None:
-    path = write(tmp_path / "events.2024.tab", ["\t".join(ICEWS_HEADER), *rows], how)
-    with Store(f"sqlite:///{tmp_path / 'db.sqlite'}") as store:
-        report = import_events([str(path)], "icews", store)
-        assert (report.read, report.stored, dict(report.skipped)) == (len(rows), stored,
-                                                                      skipped)
-
-
 def test_icews_mapping(db_url: str, tmp_path: Path) -> None:
     path = write(tmp_path / "i.tab", ["\t".join(ICEWS_HEADER), icews_line("99")])
     with Store(db_url) as store:
@@ -275,15 +263,22 @@ POLECAT_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("case", "rows", "stored", "skipped"), POLECAT_CASES,
-                         ids=[c[0] for c in POLECAT_CASES])
-def test_polecat_rows(tmp_path: Path, case: str, rows: list[str], stored: int,
-                      skipped: dict[str, int]) -> None:
-    path = write(tmp_path / "polecat.txt", ["\t".join(POLECAT_HEADER), *rows], "zip")
+TABLE_CASES = [("icews", ICEWS_HEADER, *c) for c in ICEWS_CASES] + [
+    ("polecat", POLECAT_HEADER, *c) for c in POLECAT_CASES]
+
+
+@pytest.mark.parametrize("how", ["plain", "zip"])
+@pytest.mark.parametrize(("fmt", "header", "case", "rows", "stored", "skipped"), TABLE_CASES,
+                         ids=[f"{c[0]}-{c[2]}" for c in TABLE_CASES])
+def test_icews_and_polecat_rows(tmp_path: Path, how: str, fmt: str, header: Sequence[str],
+                                case: str, rows: list[str], stored: int,
+                                skipped: dict[str, int]) -> None:
+    path = write(tmp_path / f"{fmt}.tab", ["\t".join(header), *rows], how)
     with Store(f"sqlite:///{tmp_path / 'db.sqlite'}") as store:
-        report = import_events([str(path)], "polecat", store)
+        report = import_events([str(path)], fmt, store)
         assert (report.read, report.stored, dict(report.skipped)) == (len(rows), stored,
                                                                       skipped)
+        assert len(events_of(store)) == stored
 
 
 def test_polecat_mapping(db_url: str, tmp_path: Path) -> None:

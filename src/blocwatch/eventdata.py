@@ -443,29 +443,46 @@ ICEWS_REQUIRED = ("event id", "event date", "source name", "source country", "ca
 
 def read_icews(lines: Iterable[str], origin: str, t: Tables) -> Iterator[Row | Skip]:
     """ICEWS coded event files (Dataverse, tab-separated with a header)."""
-    for item in _records(lines, origin, ICEWS_REQUIRED, "ICEWS"):
+    return _read_table(lines, origin, t, ("ICEWS", ICEWS_REQUIRED), _icews_row)
+
+
+def _read_table(lines: Iterable[str], origin: str, t: Tables,
+                kind: tuple[str, Sequence[str]],
+                make: Callable[[dict[str, str], str, Tables], Row]) -> Iterator[Row | Skip]:
+    """The rows of a tab-separated file with a header (``kind``: the data set's name and
+    the columns it must have), each made a :class:`Row` by ``make`` or skipped."""
+    for item in _records(lines, origin, kind[1], kind[0]):
         if isinstance(item, Skip):
             yield item
             continue
         where, rec = item
         try:
-            yield _icews_row(rec, where, t)
+            yield make(rec, where, t)
         except _Bad as bad:
             yield Skip(where, bad.reason)
 
 
-def _icews_row(rec: dict[str, str], origin: str, t: Tables) -> Row:
-    ident = rec["event id"]
-    if not ident:
+def _id_and_date(rec: dict[str, str]) -> tuple[str, str]:
+    if not rec["event id"]:
         raise _Bad("bad event id")
-    date = _parse_date(rec["event date"])
-    code = t.cameo(rec["cameo code"])
-    source = _named_actor(t, rec["source name"], rec["source country"],
-                          rec.get("source sectors", ""))
-    if source is None:
+    return rec["event id"], _parse_date(rec["event date"])
+
+
+def _named_dyad(t: Tables, source: tuple[str, str, str], target: tuple[str, str, str]
+                ) -> tuple[ActorRef, ActorRef | None]:
+    """Source and target (name, country, sectors) of an ICEWS or POLECAT row."""
+    first = _named_actor(t, *source)
+    if first is None:
         raise _Bad("no source actor")
-    target = _named_actor(t, rec["target name"], rec["target country"],
-                          rec.get("target sectors", ""))
+    return first, _named_actor(t, *target)
+
+
+def _icews_row(rec: dict[str, str], origin: str, t: Tables) -> Row:
+    ident, date = _id_and_date(rec)
+    code = t.cameo(rec["cameo code"])
+    source, target = _named_dyad(
+        t, (rec["source name"], rec["source country"], rec.get("source sectors", "")),
+        (rec["target name"], rec["target country"], rec.get("target sectors", "")))
     location = _place(t, rec, ("city", "district", "province"), rec.get("country", ""))
     key = f"icews:{ident}"
     event = _event(key, "icews", date, source, target, code, verb=rec.get("event text", ""),
@@ -490,29 +507,17 @@ POLECAT_REQUIRED = ("event id", "event date", "event type", "actor name", "actor
 
 def read_polecat(lines: Iterable[str], origin: str, t: Tables) -> Iterator[Row | Skip]:
     """POLECAT files (tab-separated with a header; PLOVER event types and modes)."""
-    for item in _records(lines, origin, POLECAT_REQUIRED, "POLECAT"):
-        if isinstance(item, Skip):
-            yield item
-            continue
-        where, rec = item
-        try:
-            yield _polecat_row(rec, where, t)
-        except _Bad as bad:
-            yield Skip(where, bad.reason)
+    return _read_table(lines, origin, t, ("POLECAT", POLECAT_REQUIRED), _polecat_row)
 
 
 def _polecat_row(rec: dict[str, str], origin: str, t: Tables) -> Row:
-    ident = rec["event id"]
-    if not ident:
-        raise _Bad("bad event id")
-    date = _parse_date(rec["event date"])
+    ident, date = _id_and_date(rec)
     code = t.plover_code(rec["event type"], rec.get("event mode", ""))
-    source = _named_actor(t, rec["actor name"], rec["actor country"],
-                          _first(rec, "primary actor sector", "actor sectors"))
-    if source is None:
-        raise _Bad("no source actor")
-    target = _named_actor(t, rec["recipient name"], rec["recipient country"],
-                          _first(rec, "primary recipient sector", "recipient sectors"))
+    source, target = _named_dyad(
+        t, (rec["actor name"], rec["actor country"],
+            _first(rec, "primary actor sector", "actor sectors")),
+        (rec["recipient name"], rec["recipient country"],
+         _first(rec, "primary recipient sector", "recipient sectors")))
     location = _place(t, rec, ("placename", "city", "state"), rec.get("country", ""))
     key = f"polecat:{ident}"
     verb = " ".join(p for p in (rec["event type"], rec.get("event mode", "")) if p)
