@@ -85,8 +85,8 @@ def write(path: Path, lines: Sequence[str], how: str = "plain") -> Path:
     elif how == "gz":
         path = path.with_name(path.name + ".gz")
         path.write_bytes(gzip.compress(text.encode()))
-    else:
-        path.write_text(text, encoding="utf-8")
+    else:  # with a byte-order mark, as spreadsheets write
+        path.write_text(text, encoding="utf-8-sig")
     return path
 
 

@@ -255,10 +255,10 @@ def _members(path: Path) -> Iterator[tuple[str, Iterator[str]]]:
                 if not info.is_dir():
                     with archive.open(info) as raw:
                         yield f"{path}!{info.filename}", io.TextIOWrapper(
-                            raw, encoding="utf-8", errors="replace")
+                            raw, encoding="utf-8-sig", errors="replace")
         return
     opener: Callable[..., Any] = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
         yield str(path), handle
 
 
