@@ -87,9 +87,23 @@ def ingest(
         help="Date of articles that carry none (YYYY-MM-DD).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
                      ] = False,
+    events: Annotated[str | None, typer.Option(
+        "--events", metavar="FORMAT",
+        help="Import event data instead of coding articles: gdelt (GDELT 2.0 event "
+             "exports), icews, polecat or blocwatch (blocwatch export's jsonl or csv); "
+             "plain, .gz or .zip files (docs/ingest.md).")] = None,
 ) -> None:
     """Code a corpus into the database: resumable, deduplicated, parallel.  Exit code 1 when
-    some documents failed (each is named on stderr and recorded with its reason)."""
+    some documents failed (each is named on stderr and recorded with its reason).  With
+    --events FORMAT, store the events of existing event data files instead."""
+    if events is not None:
+        given = [name for name, value in (("--workers", workers), ("--cluster", cluster),
+                                          ("--field", field), ("--date", date)) if value]
+        if given:
+            fail(f"{', '.join(given)} code articles: leave {'them' if len(given) > 1 else 'it'}"
+                 " out with --events, which stores events already coded", 2)
+        _import_events(sources, events, db, quiet)
+        return
     from blocwatch.settings import Settings
     from blocwatch.store.ingest import ingest as run_ingest
     from blocwatch.store.sources import FieldMap, ReadOptions, count_documents, read_sources
@@ -115,6 +129,23 @@ def ingest(
             f"{summary.events_added} new events, {summary.reports_added} reports (run "
             f"{summary.run_id})", err=True)
     raise typer.Exit(1 if summary.failed else 0)
+
+
+def _import_events(sources: list[str], fmt: str, db: str | None, quiet: bool) -> None:
+    """``ingest --events FORMAT``: :func:`blocwatch.store.eventdata.import_events`, and its
+    one-line report on stderr."""
+    from blocwatch.store.eventdata import FORMATS, import_events, input_files
+
+    if fmt not in FORMATS:
+        fail(f"--events {fmt!r}: use one of {', '.join(FORMATS)}", 2)
+    try:
+        input_files(sources)
+    except BlocwatchError as err:
+        fail(str(err), 2)
+    with _open_store(db) as store:
+        report = import_events(sources, fmt, store)
+    if not quiet:
+        typer.echo(f"blocwatch: {report.line()} (run {report.run_id})", err=True)
 
 
 def _cluster_spec(cluster: str | None, workers: int | None) -> Any:

@@ -249,12 +249,14 @@ class Store:
         with self._connect() as conn, self._errors("cannot read the database"):
             return store_write.find_near(conn, fingerprints, threshold)
 
-    def write_batch(self, run_id: int, records: Sequence[DocumentRecord]) -> BatchResult:
+    def write_batch(self, run_id: int, records: Sequence[DocumentRecord],
+                    keys: store_write.EventKey = store_write.event_key) -> BatchResult:
         """Store a batch of documents with their events, reports and quotes in one
-        transaction: all of it or nothing."""
+        transaction: all of it or nothing.  ``keys``: how events are keyed (the same key
+        is the same event)."""
         try:
             with self._begin() as conn:
-                return store_write.write_records(conn, run_id, records)
+                return store_write.write_records(conn, run_id, records, keys)
         except SQLAlchemyError as err:
             raise StoreError(f"{self._where()}: could not write a batch ({_short(err)}); "
                              f"nothing of it was stored: {self._advice(err)}") from None

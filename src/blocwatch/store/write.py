@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import hashlib
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -45,6 +45,11 @@ def event_key(ev: Event, document_ident: str) -> str:
     parts = [ev.date or "", ev.source.code, ev.target.code if ev.target else "", ev.cameo,
              ev.modality, "" if ev.date else document_ident]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+# How an event's key is made from the event and its document's ident (imported datasets key
+# their events by the dataset's own event id: blocwatch.eventdata).
+EventKey = Callable[[Event, str], str]
 
 
 @dataclass(frozen=True)
@@ -207,8 +212,8 @@ def _sharing(conn: Connection, pairs: set[tuple[int, int]]) -> _Sharing:
 
 
 # -- writing ----------------------------------------------------------------------------------
-def write_records(conn: Connection, run_id: int, records: Sequence[DocumentRecord]
-                  ) -> BatchResult:
+def write_records(conn: Connection, run_id: int, records: Sequence[DocumentRecord],
+                  keys: EventKey = event_key) -> BatchResult:
     """Store ``records`` (in input order) on ``conn``, inside the caller's transaction."""
     ids = _write_documents(conn, run_id, records)
     coded = [(ids[rec.ident], rec) for rec in records if rec.coded is not None]
@@ -217,7 +222,7 @@ def write_records(conn: Connection, run_id: int, records: Sequence[DocumentRecor
              for doc in (ids[rec.ident],) for band, key in enumerate(rec.fingerprint.bands)]
     if bands:
         _driver(conn, _insert_bands(), bands)
-    return _write_events(conn, run_id, coded)
+    return _write_events(conn, run_id, coded, keys)
 
 
 def _write_documents(conn: Connection, run_id: int, records: Sequence[DocumentRecord]
@@ -276,8 +281,8 @@ class _Group:
         return sum(len(evs) for _, evs in self.reports)
 
 
-def _write_events(conn: Connection, run_id: int, coded: list[tuple[int, DocumentRecord]]
-                  ) -> BatchResult:
+def _write_events(conn: Connection, run_id: int, coded: list[tuple[int, DocumentRecord]],
+                  keys: EventKey) -> BatchResult:
     per_document: list[tuple[int, dict[str, list[Event]]]] = []
     groups: dict[str, _Group] = {}
     quotes: list[dict[str, Any]] = []
@@ -285,7 +290,7 @@ def _write_events(conn: Connection, run_id: int, coded: list[tuple[int, Document
         assert rec.coded is not None
         own: dict[str, list[Event]] = {}
         for ev in rec.coded.events:
-            own.setdefault(event_key(ev, rec.ident), []).append(ev)
+            own.setdefault(keys(ev, rec.ident), []).append(ev)
         per_document.append((doc_id, own))
         for key, evs in own.items():
             groups.setdefault(key, _Group([])).reports.append((doc_id, evs))
