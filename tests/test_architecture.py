@@ -127,3 +127,22 @@ def test_the_public_imports_keep_working() -> None:
     assert {Coder.__module__, Article.__module__, read_inputs.__module__} == {
         "blocwatch.coding.coder", "blocwatch.records", "blocwatch.text.read"}
     assert CodedArticle and Event and Settings
+
+
+def test_the_readme_describes_this_tree() -> None:
+    """README's Architecture table names every package and module, and no other."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    described: dict[str, set[str]] = {}
+    for row in re.findall(r"^\| (`\w+/`|core \(`blocwatch/\*\.py`\)) \|.*\| (.+) \|$",
+                          section, flags=re.M):
+        package = "core" if row[0].startswith("core") else row[0].strip("`/")
+        described[package] = set(re.findall(r"`(\w+)/?`", row[1]))
+    actual: dict[str, set[str]] = {}
+    for module, path in MODULES.items():
+        if module in FACADES or path.name == "__init__.py":
+            continue
+        actual.setdefault(layer(module), set()).add(module.rsplit(".", 1)[1])
+    actual["knowledge"].add("data")
+    assert described == actual
+    assert list(described) == list(LAYERS), "the table lists the packages in data-flow order"
