@@ -10,7 +10,7 @@ import datetime as dt
 import random
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
 
 from blocwatch import aggregates, analysis, analysis_store
 from blocwatch import schema as s
@@ -126,6 +126,8 @@ def test_dyad_series_equal(filled: Store, a: str, b: str, options: dict) -> None
     {"half_life_days": None},
     {"weighted": True, "half_life_days": 30.0},
     {"by_sector": True},
+    {"weighted": True},
+    {"by_sector": True, "weighted": True, "half_life_days": None},
     {"modalities": ("asserted", "intended"), "since": "2023-02-01"},
     {"until": "2023-06-30"},
     {"since": "2023-04-01", "until": "2023-09-30", "weighted": True},
@@ -145,6 +147,27 @@ def test_relations_graph_and_blocs_equal(filled: Store, options: dict) -> None:
 
 
 @pytest.mark.parametrize("options", [
+    {"involving": ("USA", "RUS")},
+    {"involving": ("UKR",), "half_life_days": 30.0},
+    {"involving": ("USAGOV", "NATO"), "by_sector": True, "since": "2023-03-01"},
+])
+def test_graph_involving_is_the_full_graphs_edges_of_those_actors(filled: Store,
+                                                                  options: dict) -> None:
+    """Reading only the edges of some actors (the dyad page's alignment) gives those edges
+    of the whole graph, and so the same alignment."""
+    options = dict(options)
+    involving = options.pop("involving")
+    full = analysis_store.relations_graph(filled, **options)
+    got = analysis_store.relations_graph(filled, involving=involving, **options)
+    assert sorted(map(sorted, got.edges)) == sorted(sorted((u, v)) for u, v in full.edges
+                                                    if u in involving or v in involving)
+    for u, v, data in got.edges(data=True):
+        assert data == full[u][v]
+    if len(involving) == 2:
+        assert analysis.alignment(got, *involving) == analysis.alignment(full, *involving)
+
+
+@pytest.mark.parametrize("options", [
     {},
     {"period": "day", "min_events": 2, "alpha": 0.05},
     {"period": "month", "min_events": 1, "alpha": 0.2, "since": "2023-05-01"},
@@ -158,17 +181,26 @@ def test_escalation_alerts_equal(filled: Store, options: dict) -> None:
         assert any(x.dyad == ("RUS", "UKR") for x in got)
 
 
-def _table(store: Store) -> list[tuple]:  # type: ignore[type-arg]
-    t = s.dyad_days
+def _table(store: Store, t: Table) -> list[tuple]:  # type: ignore[type-arg]
     with store.engine.connect() as conn:
-        return [(*row[:-2], round(row[-2], 6), round(row[-1], 6))
+        return [tuple(round(x, 6) if isinstance(x, float) else x for x in row)
                 for row in conn.execute(select(t).order_by(*t.primary_key.columns))]
 
 
-def test_backfill_equals_what_ingest_wrote(filled: Store) -> None:
-    written = _table(filled)
+@pytest.mark.parametrize("table, backfill", [
+    (s.dyad_days, aggregates.backfill_statement),
+    (s.dyad_totals, aggregates.backfill_totals_statement),
+])
+def test_backfill_equals_what_ingest_wrote(filled: Store, table: Table, backfill) -> None:
+    """The migrations' INSERT ... SELECT (0005 from the events, 0006 from dyad_days) give
+    the rows ingest wrote batch by batch (decayed sums to a relative 1e-9)."""
+    written = _table(filled, table)
     assert len(written) > 50
     with filled.engine.begin() as conn:
-        conn.execute(delete(s.dyad_days))
-        conn.execute(aggregates.backfill_statement())
-    assert _table(filled) == written
+        conn.execute(delete(table))
+        conn.execute(backfill())
+    again = _table(filled, table)
+    assert len(again) == len(written)
+    keys = len(table.primary_key.columns)
+    for new, old in zip(again, written, strict=True):
+        assert new[:keys] == old[:keys] and new[keys:] == pytest.approx(old[keys:], rel=1e-9)

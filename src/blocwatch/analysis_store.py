@@ -43,10 +43,11 @@ def dyad_series(store: Store, a: str, b: str, *, period: str = "month",
 def relations_graph(store: Store, *, since: str | None = None, until: str | None = None,
                     half_life_days: float | None = 90.0, weighted: bool = False,
                     modalities: Sequence[str] = ("asserted",),
-                    by_sector: bool = False) -> nx.Graph:
+                    by_sector: bool = False, involving: Sequence[str] = ()) -> nx.Graph:
     """:func:`blocwatch.analysis.relations_graph` of the stored events from ``since`` to
-    ``until`` (decay measured from ``until``, else from the last event)."""
-    window = Window(since, until, tuple(modalities))
+    ``until`` (decay measured from ``until``, else from the last event); only the edges
+    of the ``involving`` actors if given (enough for their alignment)."""
+    window = Window(since, until, tuple(modalities), involving=tuple(involving))
     with store.reading() as conn:
         end = until or aggregates.last_date(conn, window)
         return relations_graph_from_sums(aggregates.read_edges(

@@ -249,12 +249,48 @@ DYAD_DAY_INDEXES = (
           dyad_days.c.target_sector_key, dyad_days.c.date),
 )
 
+# Migration 0006: per dyad and modality (no date), the totals of dyad_days, written by
+# ingest with it: what whole-history reads (overview, network, a dyad's alignment) group,
+# a few rows a dyad instead of one a dyad-day.  The relations graph's decay,
+# 0.5 ** ((end - date) / half_life), factors into 0.5 ** ((end - DECAY_EPOCH) / DECAY_HALF_LIFE)
+# times the sum of goldstein * 2 ** ((date - DECAY_EPOCH) / DECAY_HALF_LIFE): the "decayed"
+# columns hold that sum for the default half-life (undated events, which do not decay, apart).
+DECAY_EPOCH = "2000-01-01"
+DECAY_HALF_LIFE = 90.0
+DYAD_TOTAL_KEY = ("source_key", "target_key", "source_sector_key", "target_sector_key",
+                  "modality")
+DYAD_TOTAL_SUMS = ("events", "cooperation", "conflict", "reports", "goldstein",
+                   "goldstein_reports", "decayed", "decayed_reports", "undated",
+                   "undated_reports")
+dyad_totals = Table(
+    "dyad_totals", metadata,
+    Column("source_key", String(64), primary_key=True),
+    Column("target_key", String(64), primary_key=True),
+    Column("source_sector_key", String(100), primary_key=True),
+    Column("target_sector_key", String(100), primary_key=True),
+    Column("modality", String(16), primary_key=True),
+    Column("events", Integer, nullable=False),
+    Column("cooperation", Integer, nullable=False),  # events of quad class 1, 2
+    Column("conflict", Integer, nullable=False),  # events of quad class 3, 4
+    Column("reports", Integer, nullable=False),
+    Column("goldstein", Float, nullable=False),
+    Column("goldstein_reports", Float, nullable=False),
+    Column("decayed", Float, nullable=False),  # dated: goldstein * 2 ** (age from epoch)
+    Column("decayed_reports", Float, nullable=False),  # the same times reports
+    Column("undated", Float, nullable=False),  # goldstein of the undated events
+    Column("undated_reports", Float, nullable=False),
+)
+# Migration 0006 also: the events between two actor codes over a date range (an alert's
+# evidence, a dyad's events) are an index range, not a scan of the dates.
+EVENT_DYAD_INDEX = Index("ix_events_dyad_date", events.c.source_code, events.c.target_code,
+                         events.c.date)
+
 
 def _tables_0001() -> list[Table]:
     """The tables as migration 0001 created them (before the columns of later migrations)."""
     md = MetaData()
     first = [t.to_metadata(md) for t in (runs, documents, document_bands)]
-    rest = [t.to_metadata(md) for t in (event_reports, quotes, actors)]  # not dyad_days
+    rest = [t.to_metadata(md) for t in (event_reports, quotes, actors)]  # not dyad_*
     return [*first, _events_table(md, location=False), *rest]
 
 
@@ -295,6 +331,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0005_dyad_days", lambda: [CreateTable(dyad_days),
                                           *(CreateIndex(ix) for ix in DYAD_DAY_INDEXES),
                                           _backfill_dyad_days()]),
+    Migration("0006_dyad_totals", lambda: [CreateTable(dyad_totals),
+                                           _backfill_dyad_totals(),
+                                           CreateIndex(EVENT_DYAD_INDEX)]),
 )
 
 
@@ -302,3 +341,9 @@ def _backfill_dyad_days() -> Executable:
     from .aggregates import backfill_statement
 
     return backfill_statement()
+
+
+def _backfill_dyad_totals() -> Executable:
+    from .aggregates import backfill_totals_statement
+
+    return backfill_totals_statement()
