@@ -181,6 +181,20 @@ def test_escalation_alerts_equal(filled: Store, options: dict) -> None:
         assert any(x.dyad == ("RUS", "UKR") for x in got)
 
 
+@pytest.mark.parametrize("by_codes", [False, True])
+def test_alert_evidence_is_the_alerts_event_ids(filled: Store, by_codes: bool) -> None:
+    """Each alert's evidence read back for it (by date, or by its actors' codes) is the
+    event ids the event-based alerts carry."""
+    expected = analysis.escalation_alerts(_events(filled), alpha=0.2, min_events=1)
+    assert expected
+    actors = list(filled.actors())
+    for alert in expected:
+        codes = sorted(a.code for a in actors if analysis.actor_key(ActorRef(
+            a.code, a.country, a.sector, a.org, a.name, 0, 0)) in alert.dyad)
+        got = analysis_store.alert_evidence(filled, alert, codes=codes if by_codes else ())
+        assert got == alert.event_ids
+
+
 def _table(store: Store, t: Table) -> list[tuple]:  # type: ignore[type-arg]
     with store.engine.connect() as conn:
         return [tuple(round(x, 6) if isinstance(x, float) else x for x in row)

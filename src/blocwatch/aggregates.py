@@ -251,6 +251,22 @@ def read(conn: Connection, window: Window, *, by_sector: bool = False,
                        float(row[7]), float(row[8]))
 
 
+def read_conflict(conn: Connection, window: Window) -> Iterator[tuple[str, str, str, int]]:
+    """``(date, a, b, events)``: the window's dated conflict events between two placed,
+    distinct actors (country level) per day and unordered pair (a < b), summed in SQL;
+    plain tuples, since an alert scan reads every row of the history."""
+    t = s.dyad_days
+    src, tgt = t.c.source_key, t.c.target_key
+    a = case((src < tgt, src), else_=tgt)
+    b = case((src < tgt, tgt), else_=src)
+    conditions = [src != "", tgt != "", src != tgt, t.c.date != "", t.c.quad_class >= 3,
+                  t.c.modality.in_(list(window.modalities)), *_date_conditions(window)]
+    query = (select(t.c.date, a, b, func.sum(t.c.events)).where(and_(*conditions))
+             .group_by(t.c.date, a, b))
+    for row in conn.execute(query):
+        yield row[0], row[1], row[2], int(row[3])
+
+
 @dataclass(frozen=True)
 class EdgeSum:
     """The events between two actors (one direction) of a window, summed in the database:
@@ -366,13 +382,16 @@ def date_range(conn: Connection, window: Window) -> tuple[str | None, str | None
 
 
 def dyad_event_ids(conn: Connection, dyad: tuple[str, str], first: str, last: str,
-                   modalities: Sequence[str]) -> tuple[int, ...]:
+                   modalities: Sequence[str], codes: Sequence[str] = ()) -> tuple[int, ...]:
     """Ids of the conflict events between the (country-level) ``dyad`` from ``first`` to
-    ``last``, by date then id."""
+    ``last``, by date then id; ``codes``, if given, are all the actor codes of the two
+    actors: the events are then looked up by code pair and date (an index range)."""
     e = s.events
     src, tgt = key_sql("source", False), key_sql("target", False)
+    conditions = [e.c.source_code.in_(list(codes)), e.c.target_code.in_(list(codes))] \
+        if codes else []
     query = (select(e.c.id).where(
-        e.c.date >= first, e.c.date <= last, e.c.quad_class >= 3,
+        *conditions, e.c.date >= first, e.c.date <= last, e.c.quad_class >= 3,
         e.c.modality.in_(list(modalities)), e.c.target_code.is_not(None),
         src.in_(list(dyad)), tgt.in_(list(dyad)), src != tgt)
         .order_by(e.c.date, e.c.id))

@@ -20,7 +20,7 @@ from .analysis import (
     Alert,
     DyadPeriod,
     dyad_series_from_counts,
-    escalation_alerts_from_counts,
+    escalation_alerts_from_days,
     period_bounds,
     relations_graph_from_sums,
 )
@@ -64,18 +64,21 @@ def escalation_alerts(store: Store, *, period: str = "week", baseline_periods: i
     window = Window(modalities=tuple(modalities))
     with store.reading() as conn:
         first, last = aggregates.date_range(conn, window)
-        conflict = list(aggregates.read(conn, Window(modalities=tuple(modalities),
-                                                     conflict_only=True), by_quad=False))
-    return escalation_alerts_from_counts(
+        conflict = list(aggregates.read_conflict(conn, window))
+    return escalation_alerts_from_days(
         conflict, first, last, period=period, baseline_periods=baseline_periods, alpha=alpha,
         min_events=min_events, prior_rate=prior_rate, min_history=min_history, since=since)
 
 
 def alert_evidence(store: Store, alert: Alert, *, period: str = "week",
-                   modalities: Sequence[str] = ("asserted",)) -> tuple[int, ...]:
+                   modalities: Sequence[str] = ("asserted",), codes: Sequence[str] = ()
+                   ) -> tuple[int, ...]:
     """The ids of the conflict events behind ``alert``, by date then id (what
     :func:`blocwatch.analysis.escalation_alerts` puts in ``event_ids``): read from the
-    events of the alert's period only (the date index)."""
+    events of the alert's period only (the date index), or, given ``codes`` (every actor
+    code whose key is one of the alert's two), those codes' events of the period (the
+    index on code pair and date)."""
     first, last = period_bounds(alert.period, period)
     with store.reading() as conn:
-        return aggregates.dyad_event_ids(conn, alert.dyad, first, last, tuple(modalities))
+        return aggregates.dyad_event_ids(conn, alert.dyad, first, last, tuple(modalities),
+                                         tuple(codes))

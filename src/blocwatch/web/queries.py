@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from .. import schema as s
+from ..aggregates import key_sql
 from ..records import ActorRef, Event, Plover, Quote, Speaker, VerbRef
 from ..store import EventFilter, Store, StoredDocument, StoredEvent, _event_query, _stored_event
 
@@ -62,15 +63,34 @@ def events_by_ids(store: Store, ids: Sequence[int]) -> list[EventRecord]:
     return found
 
 
-def coded_between(store: Store, codes: Sequence[str], filters: EventFilter
-                  ) -> list[EventRecord]:
-    """The events matching ``filters`` whose source and target codes are both among
-    ``codes`` (the indexes on the codes), by date then id."""
+@dataclass(frozen=True)
+class KeyedEvent:
+    """An event's id, date and its actors' analysis keys (nothing else read)."""
+
+    id: int
+    date: str
+    source: str
+    target: str
+
+
+def keyed_between(store: Store, keys: tuple[str, str], codes: tuple[Sequence[str], ...],
+                  filters: EventFilter, by_sector: bool) -> list[KeyedEvent]:
+    """The dated events between the two ``keys`` (analysis keys, computed in SQL), one
+    actor's code among ``codes[0]`` (the codes of the first key's actors), the other's
+    among ``codes[1]`` (the index on code pair and date), from ``filters.since`` to
+    ``filters.until`` in its modalities, by date then id: ids and keys only."""
     e = s.events
-    query = _event_query(filters).where(e.c.source_code.in_(list(codes)),
-                                        e.c.target_code.in_(list(codes)))
+    src, tgt = key_sql("source", by_sector), key_sql("target", by_sector)
+    a, b = list(codes[0]), list(codes[1])
+    conditions = [or_(and_(e.c.source_code.in_(a), e.c.target_code.in_(b)),
+                      and_(e.c.source_code.in_(b), e.c.target_code.in_(a))),
+                  e.c.date.is_not(None), src.in_(list(keys)), tgt.in_(list(keys)), src != tgt]
+    conditions += [e.c.date >= filters.since] if filters.since else []
+    conditions += [e.c.date <= filters.until] if filters.until else []
+    conditions += [e.c.modality.in_(filters.modality)] if filters.modality else []
+    query = select(e.c.id, e.c.date, src, tgt).where(*conditions).order_by(e.c.date, e.c.id)
     with store.engine.connect() as conn:
-        return [_record(row) for row in conn.execute(query)]
+        return [KeyedEvent(int(row[0]), row[1], row[2], row[3]) for row in conn.execute(query)]
 
 
 def date_span(store: Store) -> tuple[str | None, str | None]:

@@ -33,6 +33,7 @@ from .queries import EventRecord, Mention, StoredQuote
 
 TOP = 10
 ACTOR_EVENTS = 200
+DYAD_EVENTS = 200
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -150,8 +151,12 @@ def _alert_views(store: Store, alerts: Sequence[Alert], *, period: str = "week",
     """The latest ``limit`` alerts (all by default) with their evidence events."""
     latest = sorted(alerts, key=lambda x: (x.period, x.dyad[0], x.dyad[1]), reverse=True)
     latest = latest[:limit] if limit is not None else latest
-    evidence = {x: analysis_store.alert_evidence(store, x, period=period,
-                                                 modalities=modalities) for x in latest}
+    codes: dict[str, set[str]] = defaultdict(set)  # country-level key -> actor codes
+    for a in ActorIndex.load(store).actors:
+        codes[ActorIndex.key(a, False)].add(a.code)
+    evidence = {x: analysis_store.alert_evidence(
+        store, x, period=period, modalities=modalities,
+        codes=sorted(codes[x.dyad[0]] | codes[x.dyad[1]])) for x in latest}
     by_id = {r.stored.id: r for r in queries.events_by_ids(
         store, sorted({i for ids in evidence.values() for i in ids}))}
     return tuple(AlertView(x.dyad[0], x.dyad[1], x.period, x.count, x.baseline, x.probability,
@@ -240,7 +245,8 @@ class DyadView:
     weighted: bool
     alignment: float
     series: tuple[DyadPeriod, ...]
-    events: tuple[EventView, ...]
+    events: tuple[EventView, ...]  # the latest DYAD_EVENTS of them, by date then id
+    event_count: int  # all of them (each period's event_ids has its own)
 
 
 def dyad(store: Store, a: str, b: str, p: DyadParams) -> DyadView:
@@ -252,22 +258,26 @@ def dyad(store: Store, a: str, b: str, p: DyadParams) -> DyadView:
     series = analysis_store.dyad_series(
         store, key_a, key_b, period=p.period, since=p.since, until=p.until,
         modalities=p.modalities, weighted=p.weighted, directed=p.directed, by_sector=by_sector)
-    codes = {a.code for key in (key_a, key_b) for a in index.members(key, by_sector)}
+    codes = tuple(sorted(a.code for a in index.members(key, by_sector)) for key in (key_a, key_b))
     pairs = {(key_a, key_b)} | (set() if p.directed else {(key_b, key_a)})
-    records = [r for r in queries.coded_between(store, sorted(codes), EventFilter(
-        since=p.since, until=p.until, modality=p.modalities))
-        if r.stored.event.date and (actor_key(r.stored.event.source, by_sector=by_sector),
-                                    actor_key(r.stored.event.target, by_sector=by_sector))
-        in pairs]
+    keyed = [x for x in queries.keyed_between(store, (key_a, key_b), codes, EventFilter(
+        since=p.since, until=p.until, modality=p.modalities), by_sector)
+        if (x.source, x.target) in pairs]
     ids: dict[str, list[int]] = defaultdict(list)
-    for r in records:
-        ids[period_of(r.stored.event.date or "", p.period)].append(r.stored.id)
+    labels: dict[str, str] = {}
+    for x in keyed:
+        if x.date not in labels:
+            labels[x.date] = period_of(x.date, p.period)
+        ids[labels[x.date]].append(x.id)
+    records = queries.events_by_ids(store, [x.id for x in keyed[-DYAD_EVENTS:]])
+    # the alignment needs only the two actors' edges of the graph
     graph = analysis_store.relations_graph(store, since=p.since, until=p.until,
-                                           modalities=p.modalities, by_sector=by_sector)
+                                           modalities=p.modalities, by_sector=by_sector,
+                                           involving=(key_a, key_b))
     return DyadView(key_a, key_b, by_sector, p.period, p.since, p.until, p.modalities,
                     p.directed, p.weighted, alignment(graph, key_a, key_b),
                     tuple(replace(x, event_ids=tuple(ids[x.period])) for x in series),
-                    tuple(event_view(r) for r in records))
+                    tuple(event_view(r) for r in records), len(keyed))
 
 
 # -- events ---------------------------------------------------------------------------------
