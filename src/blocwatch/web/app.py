@@ -20,6 +20,7 @@ from .. import __version__
 from ..errors import StoreError
 from ..store import Store
 from . import api, pages
+from .cache import ViewCache
 from .params import HINTS
 from .problems import BadInput, NotFound
 
@@ -36,6 +37,7 @@ def create_app(store: Store) -> FastAPI:
                   description="Read-only dashboard and JSON API over a blocwatch event store. "
                               "Every page has a JSON twin under /api.")
     app.state.store = store
+    app.state.view_cache = ViewCache(store)
     app.state.templates = templates()
     static = resources.files("blocwatch.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -93,6 +93,16 @@ def keyed_between(store: Store, keys: tuple[str, str], codes: tuple[Sequence[str
         return [KeyedEvent(int(row[0]), row[1], row[2], row[3]) for row in conn.execute(query)]
 
 
+def last_write(store: Store) -> tuple[int, ...]:
+    """The highest id of each table ingest adds to (each an index look-up): every write
+    of the store adds rows, so this changes with every committed batch or run."""
+    tables = (s.runs, s.documents, s.events, s.event_reports, s.quotes)
+    with store.engine.connect() as conn:
+        row = conn.execute(select(*[select(func.max(t.c.id)).scalar_subquery()
+                                    for t in tables])).one()
+    return tuple(int(x or 0) for x in row)
+
+
 def date_span(store: Store) -> tuple[str | None, str | None]:
     """The first and last event date (the date index)."""
     e = s.events
