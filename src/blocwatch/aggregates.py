@@ -388,11 +388,12 @@ def dyad_event_ids(conn: Connection, dyad: tuple[str, str], first: str, last: st
     actors: the events are then looked up by code pair and date (an index range)."""
     e = s.events
     src, tgt = key_sql("source", False), key_sql("target", False)
+    # (with codes, no "target_code IS NOT NULL": SQLite would range over it, not the date)
     conditions = [e.c.source_code.in_(list(codes)), e.c.target_code.in_(list(codes))] \
-        if codes else []
+        if codes else [e.c.target_code.is_not(None)]
     query = (select(e.c.id).where(
         *conditions, e.c.date >= first, e.c.date <= last, e.c.quad_class >= 3,
-        e.c.modality.in_(list(modalities)), e.c.target_code.is_not(None),
-        src.in_(list(dyad)), tgt.in_(list(dyad)), src != tgt)
+        e.c.modality.in_(list(modalities)), src.in_(list(dyad)), tgt.in_(list(dyad)),
+        src != tgt)
         .order_by(e.c.date, e.c.id))
     return tuple(int(i) for i in conn.execute(query).scalars())
