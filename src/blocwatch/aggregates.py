@@ -200,9 +200,10 @@ def backfill_totals_statement() -> Executable:
     factor = case((dated, func.power(2.0, DaysSinceEpoch(d.c.date) / s.DECAY_HALF_LIFE)),
                   else_=0.0)
     query = select(
-        *keys, func.sum(d.c.events), func.sum(case((d.c.quad_class <= 2, d.c.events), else_=0)),
-        func.sum(case((d.c.quad_class >= 3, d.c.events), else_=0)), func.sum(d.c.reports),
-        func.sum(d.c.goldstein), func.sum(d.c.goldstein_reports),
+        *keys, func.sum(d.c.events), func.sum(d.c.reports), func.sum(d.c.goldstein),
+        func.sum(d.c.goldstein_reports),
+        func.sum(case((d.c.quad_class <= 2, d.c.events), else_=0)),
+        func.sum(case((d.c.quad_class >= 3, d.c.events), else_=0)),
         func.sum(d.c.goldstein * factor), func.sum(d.c.goldstein_reports * factor),
         func.sum(case((dated, 0.0), else_=d.c.goldstein)),
         func.sum(case((dated, 0.0), else_=d.c.goldstein_reports))).group_by(*keys)

@@ -228,19 +228,30 @@ LOCATION_COLUMNS = tuple(c.name for c in _location_columns())
 # has none (undated: date "", no placeable actor: key "").
 DYAD_DAY_KEY = ("date", "source_key", "target_key", "source_sector_key", "target_sector_key",
                 "modality", "quad_class")
+
+
+def _dyad_columns() -> list[Column]:  # type: ignore[type-arg]
+    """The actor keys and modality that key dyad_days and dyad_totals, and their sums."""
+    return [Column("source_key", String(64), primary_key=True),
+            Column("target_key", String(64), primary_key=True),
+            Column("source_sector_key", String(100), primary_key=True),
+            Column("target_sector_key", String(100), primary_key=True),
+            Column("modality", String(16), primary_key=True)]
+
+
+def _dyad_sums() -> list[Column]:  # type: ignore[type-arg]
+    return [Column("events", Integer, nullable=False),
+            Column("reports", Integer, nullable=False),
+            Column("goldstein", Float, nullable=False),
+            Column("goldstein_reports", Float, nullable=False)]
+
+
 dyad_days = Table(
     "dyad_days", metadata,
     Column("date", String(10), primary_key=True),
-    Column("source_key", String(64), primary_key=True),
-    Column("target_key", String(64), primary_key=True),
-    Column("source_sector_key", String(100), primary_key=True),
-    Column("target_sector_key", String(100), primary_key=True),
-    Column("modality", String(16), primary_key=True),
+    *_dyad_columns(),
     Column("quad_class", SmallInteger, primary_key=True, autoincrement=False),
-    Column("events", Integer, nullable=False),
-    Column("reports", Integer, nullable=False),
-    Column("goldstein", Float, nullable=False),
-    Column("goldstein_reports", Float, nullable=False),
+    *_dyad_sums(),
 )
 DYAD_DAY_INDEXES = (
     Index("ix_dyad_days_dyad", dyad_days.c.source_key, dyad_days.c.target_key,
@@ -259,22 +270,14 @@ DECAY_EPOCH = "2000-01-01"
 DECAY_HALF_LIFE = 90.0
 DYAD_TOTAL_KEY = ("source_key", "target_key", "source_sector_key", "target_sector_key",
                   "modality")
-DYAD_TOTAL_SUMS = ("events", "cooperation", "conflict", "reports", "goldstein",
-                   "goldstein_reports", "decayed", "decayed_reports", "undated",
-                   "undated_reports")
+DYAD_TOTAL_SUMS = ("events", "reports", "goldstein", "goldstein_reports", "cooperation",
+                   "conflict", "decayed", "decayed_reports", "undated", "undated_reports")
 dyad_totals = Table(
     "dyad_totals", metadata,
-    Column("source_key", String(64), primary_key=True),
-    Column("target_key", String(64), primary_key=True),
-    Column("source_sector_key", String(100), primary_key=True),
-    Column("target_sector_key", String(100), primary_key=True),
-    Column("modality", String(16), primary_key=True),
-    Column("events", Integer, nullable=False),
+    *_dyad_columns(),
+    *_dyad_sums(),
     Column("cooperation", Integer, nullable=False),  # events of quad class 1, 2
     Column("conflict", Integer, nullable=False),  # events of quad class 3, 4
-    Column("reports", Integer, nullable=False),
-    Column("goldstein", Float, nullable=False),
-    Column("goldstein_reports", Float, nullable=False),
     Column("decayed", Float, nullable=False),  # dated: goldstein * 2 ** (age from epoch)
     Column("decayed_reports", Float, nullable=False),  # the same times reports
     Column("undated", Float, nullable=False),  # goldstein of the undated events
