@@ -218,3 +218,64 @@ def test_backfill_equals_what_ingest_wrote(filled: Store, table: Table, backfill
     keys = len(table.primary_key.columns)
     for new, old in zip(again, written, strict=True):
         assert new[:keys] == old[:keys] and new[keys:] == pytest.approx(old[keys:], rel=1e-9)
+
+
+@pytest.mark.parametrize(("filters", "size"), [
+    (EventFilter(), 7),
+    (EventFilter(), 50),
+    (EventFilter(actor="RUS"), 5),
+    (EventFilter(quad=(3, 4), modality=("asserted",)), 11),
+    (EventFilter(since="2023-06-01"), 9),
+])
+def test_event_pages_are_store_events_in_order(filled: Store, filters: EventFilter,
+                                               size: int) -> None:
+    """The dashboard's pages (dated events along the date index, then the undated ones)
+    and its count give Store.events() in its order, undated events last."""
+    from blocwatch.web import queries
+
+    expected = [r.id for r in filled.events(filters)]
+    assert queries.count_events(filled, filters) == len(expected)
+    got = [r.stored.id for offset in range(0, len(expected) + size, size)
+           for r in queries.page_events(filled, filters, offset, size)]
+    assert got == expected
+    if filters == EventFilter():
+        assert any(r.event.date is None for r in filled.events(filters))  # some undated
+
+
+@pytest.mark.parametrize(("code", "params"), [
+    ("RUS", {}),
+    ("UKRGOV", {"period": "week"}),
+    ("NATO", {"since": "2023-03-01", "until": "2023-08-31"}),
+    ("KUR", {"modalities": ("asserted", "intended")}),
+])
+def test_actor_page_is_its_events_analysed_in_python(filled: Store, code: str,
+                                                     params: dict) -> None:
+    """The actor page (events looked up by code, keys in SQL, the graph aggregated) gives
+    what the event-based analysis of every event of the window gives."""
+    from blocwatch.web import views
+    from blocwatch.web.params import ActorParams
+
+    p = ActorParams(params.get("period", "month"), params.get("since"), params.get("until"),
+                    params.get("modalities", ("asserted",)))
+    view = views.actor(filled, code, p)
+    events = _events(filled, p.since, p.until)
+    mine = [w for w in events if view.code in (
+        analysis.actor_key(w.event.source, by_sector=view.by_sector),
+        analysis.actor_key(w.event.target, by_sector=view.by_sector))]
+    assert view.event_count == len(mine) > 0
+    assert [e.event_id for e in view.events] == [w.id for w in reversed(mine[-200:])]
+    series = {x.period: x.event_ids for x in view.series}
+    expected: dict[str, list[int]] = {}
+    for w in mine:
+        if w.event.date and w.event.modality in p.modalities:
+            expected.setdefault(analysis.period_of(w.event.date, p.period), []).append(w.id)
+    assert series == {k: tuple(v) for k, v in expected.items()}
+    graph = analysis.relations_graph(events, until=p.until, half_life_days=None,
+                                     modalities=p.modalities, by_sector=view.by_sector)
+    others = graph[view.code] if view.code in graph else {}
+    assert {r.other: (r.cooperation, r.conflict) for r in view.relations} == {
+        o: (d["cooperation"], d["conflict"]) for o, d in others.items()}
+    for r in view.relations:
+        assert r.weight == pytest.approx(others[r.other]["weight"], abs=2e-4)
+        assert r.alignment == pytest.approx(analysis.alignment(graph, view.code, r.other),
+                                            abs=2e-3)

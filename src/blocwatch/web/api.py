@@ -87,8 +87,9 @@ def document(store: StoreDep, doc_id: params.DocIdPath) -> views.DocumentView:
 
 
 @router.get("/actors/{code}", summary="An actor's relations, quotes and events over time")
-def actor(store: StoreDep, code: params.ActorPath, p: params.Actor) -> views.ActorView:
-    return views.actor(store, code, p)
+def actor(store: StoreDep, cache: CacheDep, code: params.ActorPath, p: params.Actor
+          ) -> views.ActorView:
+    return cache.get("actor", (code.upper(), p), lambda: views.actor(store, code, p))
 
 
 @router.get("/alerts", summary="Escalation alerts with their evidence events")

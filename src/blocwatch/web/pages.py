@@ -91,9 +91,9 @@ def document(request: Request, store: StoreDep, doc_id: params.DocIdPath) -> HTM
 
 
 @router.get("/actors/{code}")
-def actor(request: Request, store: StoreDep, code: params.ActorPath, p: params.Actor
-          ) -> HTMLResponse:
-    view = views.actor(store, code, p)
+def actor(request: Request, store: StoreDep, cache: CacheDep, code: params.ActorPath,
+          p: params.Actor) -> HTMLResponse:
+    view = cache.get("actor", (code.upper(), p), lambda: views.actor(store, code, p))
     return render(request, "actor.html", "actor", view.code, view=view,
                   chart=_actor_chart(view.series))
 

@@ -18,7 +18,15 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from .. import schema as s
 from ..aggregates import key_sql
 from ..records import ActorRef, Event, Plover, Quote, Speaker, VerbRef
-from ..store import EventFilter, Store, StoredDocument, StoredEvent, _event_query, _stored_event
+from ..store import (
+    EventFilter,
+    Store,
+    StoredDocument,
+    StoredEvent,
+    _event_query,
+    _stored_event,
+    event_conditions,
+)
 
 
 @dataclass(frozen=True)
@@ -44,12 +52,6 @@ class StoredQuote:
     id: int
     document_id: int
     quote: Quote
-
-
-def load_events(store: Store, filters: EventFilter) -> list[EventRecord]:
-    """Every event matching ``filters``, by date then id (as :meth:`Store.events`)."""
-    with store.engine.connect() as conn:
-        return [_record(row) for row in conn.execute(_event_query(filters))]
 
 
 def events_by_ids(store: Store, ids: Sequence[int]) -> list[EventRecord]:
@@ -93,6 +95,33 @@ def keyed_between(store: Store, keys: tuple[str, str], codes: tuple[Sequence[str
         return [KeyedEvent(int(row[0]), row[1], row[2], row[3]) for row in conn.execute(query)]
 
 
+@dataclass(frozen=True)
+class ActorEvent:
+    """What an actor's timeline needs of one of its events."""
+
+    id: int
+    date: str | None
+    modality: str
+    quad_class: int
+    goldstein: float
+
+
+def involving(store: Store, key: str, codes: Sequence[str], filters: EventFilter,
+              by_sector: bool) -> list[ActorEvent]:
+    """The events matching ``filters`` with ``key`` (an analysis key, computed in SQL) on
+    either side, looked up by ``codes`` (every code of the key's actors: the indexes on
+    the codes), in the order of :meth:`Store.events`."""
+    e = s.events
+    src, tgt = key_sql("source", by_sector), key_sql("target", by_sector)
+    query = (select(e.c.id, e.c.date, e.c.modality, e.c.quad_class, e.c.goldstein)
+             .where(or_(e.c.source_code.in_(list(codes)), e.c.target_code.in_(list(codes))),
+                    or_(src == key, tgt == key), *event_conditions(filters))
+             .order_by(e.c.date.is_(None), e.c.date, e.c.id))
+    with store.engine.connect() as conn:
+        return [ActorEvent(int(row[0]), row[1], row[2], int(row[3]), float(row[4]))
+                for row in conn.execute(query)]
+
+
 def last_write(store: Store) -> tuple[int, ...]:
     """The highest id of each table ingest adds to (each an index look-up): every write
     of the store adds rows, so this changes with every committed batch or run."""
@@ -111,18 +140,33 @@ def date_span(store: Store) -> tuple[str | None, str | None]:
     return row[0], row[1]
 
 
-def count_events(store: Store, filters: EventFilter) -> int:
-    query = _event_query(replace(filters, limit=None)).order_by(None)
+def count_events(store: Store, filters: EventFilter, *, dated: bool = False) -> int:
+    """How many events match ``filters`` (only those with a date if ``dated``): counted
+    on the events table alone (every event has its document)."""
+    e = s.events
+    conditions = [*event_conditions(filters), *([e.c.date.is_not(None)] if dated else [])]
     with store.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar()
-                   or 0)
+        return int(conn.execute(select(func.count()).select_from(e).where(*conditions))
+                   .scalar() or 0)
 
 
 def page_events(store: Store, filters: EventFilter, offset: int, size: int
                 ) -> list[EventRecord]:
-    query = _event_query(replace(filters, limit=None)).offset(offset).limit(size)
+    """Events ``offset`` to ``offset + size`` of :meth:`Store.events`'s order (by date,
+    undated last, then id): the dated ones along the date index (no sort of them all),
+    then the undated ones by id."""
+    e = s.events
+    base = _event_query(replace(filters, limit=None)).order_by(None)
+    dated = count_events(store, filters, dated=True)
     with store.engine.connect() as conn:
-        return [_record(row) for row in conn.execute(query)]
+        rows = [] if offset >= dated else [_record(row) for row in conn.execute(
+            base.where(e.c.date.is_not(None)).order_by(e.c.date, e.c.id)
+            .offset(offset).limit(size))]
+        if len(rows) < size:
+            rows += [_record(row) for row in conn.execute(
+                base.where(e.c.date.is_(None)).order_by(e.c.id)
+                .offset(max(0, offset - dated)).limit(size - len(rows)))]
+    return rows
 
 
 def _record(row: Any) -> EventRecord:

@@ -2,26 +2,24 @@
 the page renders and the API returns as JSON.  They call the same library functions as the
 command line: the overview, network, dyad and alerts pages aggregate in the database
 (:mod:`blocwatch.analysis_store`: dyad series, relations graph, blocs, alerts) and read
-only the events they list; the actor page runs :mod:`blocwatch.analysis` over events read
-with the filters of ``blocwatch events``."""
+in full only the events they list; the dyad and actor pages read the ids and dates of
+their events by the actors' codes (the indexes), whatever their number."""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 from .. import analysis_store
 from ..analysis import (
     Alert,
     DyadPeriod,
-    WeightedEvent,
     actor_key,
     alignment,
     find_blocs,
     period_of,
-    relations_graph,
 )
 from ..records import ActorRef, Event
 from ..store import EventFilter, Store, StoreCounts, StoredActor, StoredDocument
@@ -58,10 +56,6 @@ def event_view(rec: EventRecord) -> EventView:
 
 def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
-
-
-def _weighted(records: Iterable[EventRecord]) -> list[WeightedEvent]:
-    return [WeightedEvent(r.stored.id, r.stored.event, r.stored.report_count) for r in records]
 
 
 # -- actors ---------------------------------------------------------------------------------
@@ -435,50 +429,45 @@ class ActorView:
 
 
 def actor(store: Store, code: str, p: ActorParams) -> ActorView:
+    """The actor's events read by its codes (ids, dates and codes only, but for the latest
+    ``ACTOR_EVENTS``); its relations from the graph aggregated in the database."""
     index = ActorIndex.load(store)
     key, by_sector = index.resolve(code)
     members = index.members(key, by_sector)
-    records = queries.load_events(store, EventFilter(since=p.since, until=p.until))
-
-    def involves(ev: Event) -> bool:
-        return key in (actor_key(ev.source, by_sector=by_sector),
-                       actor_key(ev.target, by_sector=by_sector))
-
-    mine = [r for r in records if involves(r.stored.event)]
-    graph = relations_graph(_weighted(records), until=p.until, half_life_days=None,
-                            modalities=p.modalities, by_sector=by_sector)
+    codes = sorted({a.code for a in members} | {key})
+    mine = queries.involving(store, key, codes, EventFilter(since=p.since, until=p.until),
+                             by_sector)
+    graph = analysis_store.relations_graph(store, since=p.since, until=p.until,
+                                           half_life_days=None, modalities=p.modalities,
+                                           by_sector=by_sector)
     relations = sorted((RelationView(other, d["weight"], d["cooperation"], d["conflict"],
                                      alignment(graph, key, other))
                         for other, d in (graph[key].items() if key in graph else [])),
                        key=lambda r: (-abs(r.weight), r.other))
-    codes = sorted({a.code for a in members} | {key})
     main = next((a for a in members if a.code == key), members[0] if members else None)
     country = not by_sector and any(a.country == key for a in members)
     quotes = queries.speaker_quotes(store, codes, [key] if country else [])
-    dates = [r.stored.event.date for r in mine if r.stored.event.date]
+    dates = [x.date for x in mine if x.date]
+    latest = queries.events_by_ids(store, [x.id for x in mine[-ACTOR_EVENTS:]])
     return ActorView(key, main.name if main else key, by_sector, tuple(members),
                      len(mine), min(dates, default=None), max(dates, default=None), p.period,
                      p.modalities, tuple(relations), _actor_series(mine, p),
-                     tuple(quotes),
-                     tuple(event_view(r) for r in reversed(mine[-ACTOR_EVENTS:])))
+                     tuple(quotes), tuple(event_view(r) for r in reversed(latest)))
 
 
-def _actor_series(records: Sequence[EventRecord], p: ActorParams) -> tuple[ActorPeriod, ...]:
-    buckets: dict[str, list[Event]] = defaultdict(list)
-    ids: dict[str, list[int]] = defaultdict(list)
-    for r in records:
-        ev = r.stored.event
-        if ev.date and ev.modality in p.modalities:
-            label = period_of(ev.date, p.period)
-            buckets[label].append(ev)
-            ids[label].append(r.stored.id)
+def _actor_series(rows: Sequence[queries.ActorEvent], p: ActorParams
+                  ) -> tuple[ActorPeriod, ...]:
+    buckets: dict[str, list[queries.ActorEvent]] = defaultdict(list)
+    for x in rows:
+        if x.date and x.modality in p.modalities:
+            buckets[period_of(x.date, p.period)].append(x)
     out = []
     for label in sorted(buckets):
         evs = buckets[label]
         coop = sum(1 for e in evs if e.quad_class <= 2)
         out.append(ActorPeriod(label, len(evs), coop, len(evs) - coop,
                                round(sum(e.goldstein for e in evs) / len(evs), 3),
-                               tuple(ids[label])))
+                               tuple(e.id for e in evs)))
     return tuple(out)
 
 
