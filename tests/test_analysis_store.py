@@ -169,6 +169,8 @@ def test_graph_involving_is_the_full_graphs_edges_of_those_actors(filled: Store,
 
 @pytest.mark.parametrize("options", [
     {},
+    {"modalities": ("asserted", "intended"), "min_events": 1, "alpha": 0.2},
+    {"period": "week", "since": "2023-04-03", "baseline_periods": 3, "min_history": 2},
     {"period": "day", "min_events": 2, "alpha": 0.05},
     {"period": "month", "min_events": 1, "alpha": 0.2, "since": "2023-05-01"},
     {"modalities": ("asserted", "hypothetical"), "alpha": 0.1},
@@ -204,9 +206,10 @@ def _table(store: Store, t: Table) -> list[tuple]:  # type: ignore[type-arg]
 @pytest.mark.parametrize("table, backfill", [
     (s.dyad_days, aggregates.backfill_statement),
     (s.dyad_totals, aggregates.backfill_totals_statement),
+    (s.dyad_weeks, aggregates.backfill_weeks_statement),
 ])
 def test_backfill_equals_what_ingest_wrote(filled: Store, table: Table, backfill) -> None:
-    """The migrations' INSERT ... SELECT (0005 from the events, 0006 from dyad_days) give
+    """The migrations' INSERT ... SELECT (0005 from the events, 0006's from dyad_days) give
     the rows ingest wrote batch by batch (decayed sums to a relative 1e-9)."""
     written = _table(filled, table)
     assert len(written) > 50

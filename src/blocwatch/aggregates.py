@@ -18,6 +18,7 @@ same arithmetic as its event-based functions.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Float,
+    String,
     Table,
     and_,
     case,
@@ -96,6 +98,8 @@ def add(conn: Connection, deltas: Deltas) -> None:
          "reports": int(v[1]), "goldstein": v[2], "goldstein_reports": v[3]}
         for key, v in sorted(deltas.items())])
     _upsert(conn, s.dyad_totals, s.DYAD_TOTAL_KEY, totals(deltas))
+    if rows := weeks(deltas):
+        _upsert(conn, s.dyad_weeks, s.DYAD_WEEK_KEY, rows)
 
 
 def _upsert(conn: Connection, t: Table, key: Sequence[str], rows: list[dict[str, Any]]
@@ -131,6 +135,23 @@ def totals(deltas: Deltas) -> list[dict[str, Any]]:
                             ("undated_reports", 0.0 if date else goldstein_reports)):
             row[name] += value
     return [{k: int(v) if k in _COUNTS else v for k, v in row.items()} for row in out.values()]
+
+
+def week_of(date: str) -> str:
+    """The Monday of ``date``'s ISO week."""
+    day = dt.date.fromisoformat(date)
+    return (day - dt.timedelta(days=day.weekday())).isoformat()
+
+
+def weeks(deltas: Deltas) -> list[dict[str, Any]]:
+    """The ``dyad_weeks`` rows of ``dyad_days`` deltas: dated conflict events between two
+    placed, distinct country-level keys, per week and unordered pair."""
+    out: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    for (date, src, tgt, _, _, modality, quad), values in deltas.items():
+        if date and quad >= 3 and src and tgt and src != tgt and values[0]:
+            out[(week_of(date), min(src, tgt), max(src, tgt), modality)] += int(values[0])
+    return [{**dict(zip(s.DYAD_WEEK_KEY, key, strict=True)), "conflict": n}
+            for key, n in sorted(out.items())]
 
 
 _COUNTS = ("events", "cooperation", "conflict", "reports")
@@ -210,6 +231,41 @@ def backfill_totals_statement() -> Executable:
     return t.insert().from_select([*s.DYAD_TOTAL_KEY, *s.DYAD_TOTAL_SUMS], query)
 
 
+class WeekOf(FunctionElement[str]):
+    """The Monday of a date column's ISO week, as text (SQL of each database, below)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(WeekOf, "sqlite")
+def _week_sqlite(element: WeekOf, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, '-6 days', 'weekday 1')"
+
+
+@compiles(WeekOf)
+def _week_default(element: WeekOf, compiler: Any, **kw: Any) -> str:
+    return (f"to_char(date_trunc('week', CAST({compiler.process(element.clauses, **kw)} "
+            "AS DATE)), 'YYYY-MM-DD')")
+
+
+def _pair(src: ColumnElement[Any], tgt: ColumnElement[Any]
+          ) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    return case((src < tgt, src), else_=tgt), case((src < tgt, tgt), else_=src)
+
+
+def backfill_weeks_statement() -> Executable:
+    """``INSERT INTO dyad_weeks SELECT ... FROM dyad_days GROUP BY ...`` (migration 0006)."""
+    d = s.dyad_days
+    a, b = _pair(d.c.source_key, d.c.target_key)
+    keys = [WeekOf(d.c.date), a, b, d.c.modality]
+    query = (select(*keys, func.sum(d.c.events))
+             .where(d.c.date != "", d.c.quad_class >= 3, d.c.source_key != "",
+                    d.c.target_key != "", d.c.source_key != d.c.target_key, d.c.events > 0)
+             .group_by(*keys))
+    return s.dyad_weeks.insert().from_select([*s.DYAD_WEEK_KEY, "conflict"], query)
+
+
 # -- reading ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Window:
@@ -258,12 +314,22 @@ def read_conflict(conn: Connection, window: Window) -> Iterator[tuple[str, str, 
     plain tuples, since an alert scan reads every row of the history."""
     t = s.dyad_days
     src, tgt = t.c.source_key, t.c.target_key
-    a = case((src < tgt, src), else_=tgt)
-    b = case((src < tgt, tgt), else_=src)
+    a, b = _pair(src, tgt)
     conditions = [src != "", tgt != "", src != tgt, t.c.date != "", t.c.quad_class >= 3,
                   t.c.modality.in_(list(window.modalities)), *_date_conditions(window)]
     query = (select(t.c.date, a, b, func.sum(t.c.events)).where(and_(*conditions))
              .group_by(t.c.date, a, b))
+    for row in conn.execute(query):
+        yield row[0], row[1], row[2], int(row[3])
+
+
+def read_conflict_weeks(conn: Connection, modalities: Sequence[str]
+                        ) -> Iterator[tuple[str, str, str, int]]:
+    """:func:`read_conflict` of all history per week (its Monday for the date) from
+    ``dyad_weeks``: what an escalation scan by week reads."""
+    t = s.dyad_weeks
+    query = (select(t.c.week, t.c.a, t.c.b, func.sum(t.c.conflict))
+             .where(t.c.modality.in_(list(modalities))).group_by(t.c.week, t.c.a, t.c.b))
     for row in conn.execute(query):
         yield row[0], row[1], row[2], int(row[3])
 
@@ -377,9 +443,9 @@ def date_range(conn: Connection, window: Window) -> tuple[str | None, str | None
     conditions = [t.c.date != "", t.c.source_key != "", t.c.target_key != "",
                   t.c.source_key != t.c.target_key,
                   t.c.modality.in_(list(window.modalities)), *_date_conditions(window)]
-    row = conn.execute(select(func.min(t.c.date), func.max(t.c.date))
-                       .where(and_(*conditions))).one()
-    return row[0], row[1]
+    query = select(t.c.date).where(and_(*conditions)).limit(1)  # along the key's date
+    return (conn.execute(query.order_by(t.c.date)).scalar(),
+            conn.execute(query.order_by(t.c.date.desc())).scalar())
 
 
 def dyad_event_ids(conn: Connection, dyad: tuple[str, str], first: str, last: str,

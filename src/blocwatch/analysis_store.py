@@ -64,7 +64,8 @@ def escalation_alerts(store: Store, *, period: str = "week", baseline_periods: i
     window = Window(modalities=tuple(modalities))
     with store.reading() as conn:
         first, last = aggregates.date_range(conn, window)
-        conflict = list(aggregates.read_conflict(conn, window))
+        conflict = list(aggregates.read_conflict_weeks(conn, modalities) if period == "week"
+                        else aggregates.read_conflict(conn, window))
     return escalation_alerts_from_days(
         conflict, first, last, period=period, baseline_periods=baseline_periods, alpha=alpha,
         min_events=min_events, prior_rate=prior_rate, min_history=min_history, since=since)

@@ -283,6 +283,18 @@ dyad_totals = Table(
     Column("undated", Float, nullable=False),  # goldstein of the undated events
     Column("undated_reports", Float, nullable=False),
 )
+# Migration 0006 also: per ISO week (its Monday), unordered pair of placed, distinct
+# country-level keys (a < b) and modality, the conflict events (quad class 3, 4): what an
+# escalation scan by week reads, a row a pair-week instead of a few a dyad-day.
+DYAD_WEEK_KEY = ("week", "a", "b", "modality")
+dyad_weeks = Table(
+    "dyad_weeks", metadata,
+    Column("week", String(10), primary_key=True),
+    Column("a", String(64), primary_key=True),
+    Column("b", String(64), primary_key=True),
+    Column("modality", String(16), primary_key=True),
+    Column("conflict", Integer, nullable=False),
+)
 # Migration 0006 also: the events between two actor codes over a date range (an alert's
 # evidence, a dyad's events) are an index range, not a scan of the dates.
 EVENT_DYAD_INDEX = Index("ix_events_dyad_date", events.c.source_code, events.c.target_code,
@@ -336,6 +348,8 @@ MIGRATIONS: tuple[Migration, ...] = (
                                           _backfill_dyad_days()]),
     Migration("0006_dyad_totals", lambda: [CreateTable(dyad_totals),
                                            _backfill_dyad_totals(),
+                                           CreateTable(dyad_weeks),
+                                           _backfill_dyad_weeks(),
                                            CreateIndex(EVENT_DYAD_INDEX)]),
 )
 
@@ -350,3 +364,9 @@ def _backfill_dyad_totals() -> Executable:
     from .aggregates import backfill_totals_statement
 
     return backfill_totals_statement()
+
+
+def _backfill_dyad_weeks() -> Executable:
+    from .aggregates import backfill_weeks_statement
+
+    return backfill_weeks_statement()
