@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from sqlalchemy import ColumnElement, case, null, select
@@ -159,7 +159,7 @@ def _flat_columns() -> list[ColumnElement[Any]]:
     return out
 
 
-def flat_rows(store: Store, chunk: int = 20_000) -> Iterator[list[tuple[Any, ...]]]:
+def flat_rows(store: Store, chunk: int = 20_000) -> Iterator[Sequence[Any]]:
     """Every stored event as a tuple of :data:`EVENT_COLUMNS`, ``chunk`` at a time, in the
     order of :meth:`Store.events` (by date, undated last, then id), as the driver returns
     them: no record object per event.  (The database sorts once: cheaper than walking the
