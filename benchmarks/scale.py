@@ -8,8 +8,9 @@ analysis command, the Parquet export and the dashboard routes timed, each in its
 Synthetic events (seeded): about 200 countries, each also with GOV/MIL/OPP sector variants,
 dyads drawn Zipf-like (a few dyads carry most events), three years of dates, CAMEO codes
 from the project's code table, modalities mostly asserted.  One document per ten events.
-Rows are written with executemany in chunks; ``dyad_days`` is then filled by the same
-INSERT ... SELECT that migration 0005 runs on an existing database.
+Rows are written with executemany in chunks; ``dyad_days``, ``dyad_totals`` and
+``dyad_weeks`` are then filled by the same INSERT ... SELECT that migrations 0005 and 0006
+run on an existing database.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ def generate(url: str, n: int, seed: int = 17) -> float:
             for code, count in sorted(seen.items())])
         conn.execute(delete(s.dyad_days))
         conn.execute(aggregates.backfill_statement())
+        conn.execute(delete(s.dyad_totals))
+        conn.execute(aggregates.backfill_totals_statement())
+        conn.execute(delete(s.dyad_weeks))
+        conn.execute(aggregates.backfill_weeks_statement())
     return time.perf_counter() - started
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import random
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
 
 from blocwatch.analysis import relations as analysis
 from blocwatch.analysis import stored as analysis_store
@@ -128,6 +128,8 @@ def test_dyad_series_equal(filled: Store, a: str, b: str, options: dict) -> None
     {"half_life_days": None},
     {"weighted": True, "half_life_days": 30.0},
     {"by_sector": True},
+    {"weighted": True},
+    {"by_sector": True, "weighted": True, "half_life_days": None},
     {"modalities": ("asserted", "intended"), "since": "2023-02-01"},
     {"until": "2023-06-30"},
     {"since": "2023-04-01", "until": "2023-09-30", "weighted": True},
@@ -147,7 +149,30 @@ def test_relations_graph_and_blocs_equal(filled: Store, options: dict) -> None:
 
 
 @pytest.mark.parametrize("options", [
+    {"involving": ("USA", "RUS")},
+    {"involving": ("UKR",), "half_life_days": 30.0},
+    {"involving": ("USAGOV", "NATO"), "by_sector": True, "since": "2023-03-01"},
+])
+def test_graph_involving_is_the_full_graphs_edges_of_those_actors(filled: Store,
+                                                                  options: dict) -> None:
+    """Reading only the edges of some actors (the dyad page's alignment) gives those edges
+    of the whole graph, and so the same alignment."""
+    options = dict(options)
+    involving = options.pop("involving")
+    full = analysis_store.relations_graph(filled, **options)
+    got = analysis_store.relations_graph(filled, involving=involving, **options)
+    assert sorted(map(sorted, got.edges)) == sorted(sorted((u, v)) for u, v in full.edges
+                                                    if u in involving or v in involving)
+    for u, v, data in got.edges(data=True):
+        assert data == full[u][v]
+    if len(involving) == 2:
+        assert analysis.alignment(got, *involving) == analysis.alignment(full, *involving)
+
+
+@pytest.mark.parametrize("options", [
     {},
+    {"modalities": ("asserted", "intended"), "min_events": 1, "alpha": 0.2},
+    {"period": "week", "since": "2023-04-03", "baseline_periods": 3, "min_history": 2},
     {"period": "day", "min_events": 2, "alpha": 0.05},
     {"period": "month", "min_events": 1, "alpha": 0.2, "since": "2023-05-01"},
     {"modalities": ("asserted", "hypothetical"), "alpha": 0.1},
@@ -160,17 +185,102 @@ def test_escalation_alerts_equal(filled: Store, options: dict) -> None:
         assert any(x.dyad == ("RUS", "UKR") for x in got)
 
 
-def _table(store: Store) -> list[tuple]:  # type: ignore[type-arg]
-    t = s.dyad_days
+@pytest.mark.parametrize("by_codes", [False, True])
+def test_alert_evidence_is_the_alerts_event_ids(filled: Store, by_codes: bool) -> None:
+    """Each alert's evidence read back for it (by date, or by its actors' codes) is the
+    event ids the event-based alerts carry."""
+    expected = analysis.escalation_alerts(_events(filled), alpha=0.2, min_events=1)
+    assert expected
+    actors = list(filled.actors())
+    for alert in expected:
+        codes = sorted(a.code for a in actors if analysis.actor_key(ActorRef(
+            a.code, a.country, a.sector, a.org, a.name, 0, 0)) in alert.dyad)
+        got = analysis_store.alert_evidence(filled, alert, codes=codes if by_codes else ())
+        assert got == alert.event_ids
+
+
+def _table(store: Store, t: Table) -> list[tuple]:  # type: ignore[type-arg]
     with store.engine.connect() as conn:
-        return [(*row[:-2], round(row[-2], 6), round(row[-1], 6))
+        return [tuple(round(x, 6) if isinstance(x, float) else x for x in row)
                 for row in conn.execute(select(t).order_by(*t.primary_key.columns))]
 
 
-def test_backfill_equals_what_ingest_wrote(filled: Store) -> None:
-    written = _table(filled)
+@pytest.mark.parametrize("table, backfill", [
+    (s.dyad_days, aggregates.backfill_statement),
+    (s.dyad_totals, aggregates.backfill_totals_statement),
+    (s.dyad_weeks, aggregates.backfill_weeks_statement),
+])
+def test_backfill_equals_what_ingest_wrote(filled: Store, table: Table, backfill) -> None:
+    """The migrations' INSERT ... SELECT (0005 from the events, 0006's from dyad_days) give
+    the rows ingest wrote batch by batch (decayed sums to a relative 1e-9)."""
+    written = _table(filled, table)
     assert len(written) > 50
     with filled.engine.begin() as conn:
-        conn.execute(delete(s.dyad_days))
-        conn.execute(aggregates.backfill_statement())
-    assert _table(filled) == written
+        conn.execute(delete(table))
+        conn.execute(backfill())
+    again = _table(filled, table)
+    assert len(again) == len(written)
+    keys = len(table.primary_key.columns)
+    for new, old in zip(again, written, strict=True):
+        assert new[:keys] == old[:keys] and new[keys:] == pytest.approx(old[keys:], rel=1e-9)
+
+
+@pytest.mark.parametrize(("filters", "size"), [
+    (EventFilter(), 7),
+    (EventFilter(), 50),
+    (EventFilter(actor="RUS"), 5),
+    (EventFilter(quad=(3, 4), modality=("asserted",)), 11),
+    (EventFilter(since="2023-06-01"), 9),
+])
+def test_event_pages_are_store_events_in_order(filled: Store, filters: EventFilter,
+                                               size: int) -> None:
+    """The dashboard's pages (dated events along the date index, then the undated ones)
+    and its count give Store.events() in its order, undated events last."""
+    from blocwatch.web import queries
+
+    expected = [r.id for r in filled.events(filters)]
+    assert queries.count_events(filled, filters) == len(expected)
+    got = [r.stored.id for offset in range(0, len(expected) + size, size)
+           for r in queries.page_events(filled, filters, offset, size)]
+    assert got == expected
+    if filters == EventFilter():
+        assert any(r.event.date is None for r in filled.events(filters))  # some undated
+
+
+@pytest.mark.parametrize(("code", "params"), [
+    ("RUS", {}),
+    ("UKRGOV", {"period": "week"}),
+    ("NATO", {"since": "2023-03-01", "until": "2023-08-31"}),
+    ("KUR", {"modalities": ("asserted", "intended")}),
+])
+def test_actor_page_is_its_events_analysed_in_python(filled: Store, code: str,
+                                                     params: dict) -> None:
+    """The actor page (events looked up by code, keys in SQL, the graph aggregated) gives
+    what the event-based analysis of every event of the window gives."""
+    from blocwatch.web import views
+    from blocwatch.web.params import ActorParams
+
+    p = ActorParams(params.get("period", "month"), params.get("since"), params.get("until"),
+                    params.get("modalities", ("asserted",)))
+    view = views.actor(filled, code, p)
+    events = _events(filled, p.since, p.until)
+    mine = [w for w in events if view.code in (
+        analysis.actor_key(w.event.source, by_sector=view.by_sector),
+        analysis.actor_key(w.event.target, by_sector=view.by_sector))]
+    assert view.event_count == len(mine) > 0
+    assert [e.event_id for e in view.events] == [w.id for w in reversed(mine[-200:])]
+    series = {x.period: x.event_ids for x in view.series}
+    expected: dict[str, list[int]] = {}
+    for w in mine:
+        if w.event.date and w.event.modality in p.modalities:
+            expected.setdefault(analysis.period_of(w.event.date, p.period), []).append(w.id)
+    assert series == {k: tuple(v) for k, v in expected.items()}
+    graph = analysis.relations_graph(events, until=p.until, half_life_days=None,
+                                     modalities=p.modalities, by_sector=view.by_sector)
+    others = graph[view.code] if view.code in graph else {}
+    assert {r.other: (r.cooperation, r.conflict) for r in view.relations} == {
+        o: (d["cooperation"], d["conflict"]) for o, d in others.items()}
+    for r in view.relations:
+        assert r.weight == pytest.approx(others[r.other]["weight"], abs=2e-4)
+        assert r.alignment == pytest.approx(analysis.alignment(graph, view.code, r.other),
+                                            abs=2e-3)

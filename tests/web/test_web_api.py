@@ -23,7 +23,8 @@ from blocwatch.cli.serve import exposure_warning
 from blocwatch.errors import StoreError
 from blocwatch.store import schema
 from blocwatch.store.database import Store
-from blocwatch.web import create_app, open_readonly
+from blocwatch.web import create_app, open_readonly, views
+from blocwatch.web.cache import ViewCache
 from blocwatch.web.readonly import readonly_url
 from blocwatch.web.views import Span, segments
 from web_fixtures import MARKUP_TITLE, build_database
@@ -162,6 +163,22 @@ def test_dyad_is_what_the_dyad_command_computes(client: TestClient, web_db: str,
     assert sorted(e["event_id"] for e in data["events"]) == sorted(set(ids))
     for e in data["events"]:
         assert {e["source"]["country"], e["target"]["country"]} == {data["a"], data["b"]}
+
+
+@pytest.mark.parametrize("shown", [1, 2, 200])
+def test_dyad_lists_its_latest_events(client: TestClient, monkeypatch, shown: int) -> None:
+    """The dyad's events are its latest ``DYAD_EVENTS`` (by date, then id); every one is
+    counted in ``event_count`` and the periods' ``event_ids``."""
+    monkeypatch.setattr(views, "DYAD_EVENTS", shown)
+    state = client.app.state  # type: ignore[attr-defined]
+    kept, state.view_cache = state.view_cache, ViewCache(state.store)  # nothing kept
+    try:
+        data = client.get("/api/dyads/RUS/UKR?period=day").json()
+    finally:
+        state.view_cache = kept
+    ids = [i for p in data["series"] for i in p["event_ids"]]
+    assert data["event_count"] == len(ids) > 1
+    assert [e["event_id"] for e in data["events"]] == ids[-shown:]
 
 
 def test_dyad_accepts_organisation_codes(client: TestClient) -> None:

@@ -462,14 +462,28 @@ def escalation_alerts_from_counts(conflict: Iterable[DayCount], first: str | Non
                                   ) -> list[Alert]:
     """:func:`escalation_alerts` from the conflict counts of each dyad and day, over the
     periods from ``first`` to ``last`` (the dates of all placed events); no event ids."""
+    return escalation_alerts_from_days(
+        ((c.date, c.source, c.target, c.events) for c in conflict), first, last,
+        period=period, baseline_periods=baseline_periods, alpha=alpha, min_events=min_events,
+        prior_rate=prior_rate, min_history=min_history, since=since)
+
+
+def escalation_alerts_from_days(conflict: Iterable[tuple[str, str, str, int]],
+                                first: str | None, last: str | None, *, period: str = "week",
+                                baseline_periods: int = 8, alpha: float = 0.01,
+                                min_events: int = 3, prior_rate: float = 0.5,
+                                min_history: int = 4, since: str | None = None
+                                ) -> list[Alert]:
+    """:func:`escalation_alerts_from_counts` of ``(date, source, target, conflict events)``
+    rows (a database's rows as they come, no record built per row)."""
     if not first or not last:
         return []
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     labels: dict[str, str] = {}
-    for c in conflict:
-        if c.date:
-            label = labels.setdefault(c.date, period_of(c.date, period))
-            counts[(min(c.source, c.target), max(c.source, c.target))][label] += c.events
+    for date, source, target, events in conflict:
+        if date:
+            label = labels.get(date) or labels.setdefault(date, period_of(date, period))
+            counts[(source, target) if source <= target else (target, source)][label] += events
     return _scan(counts, _period_labels(first, last, period), lambda dyad, label: (),
                  baseline_periods=baseline_periods, alpha=alpha, min_events=min_events,
                  prior_rate=prior_rate, min_history=min_history,

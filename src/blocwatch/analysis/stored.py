@@ -18,7 +18,7 @@ from blocwatch.analysis.relations import (
     Alert,
     DyadPeriod,
     dyad_series_from_counts,
-    escalation_alerts_from_counts,
+    escalation_alerts_from_days,
     period_bounds,
     relations_graph_from_sums,
 )
@@ -43,10 +43,11 @@ def dyad_series(store: Store, a: str, b: str, *, period: str = "month",
 def relations_graph(store: Store, *, since: str | None = None, until: str | None = None,
                     half_life_days: float | None = 90.0, weighted: bool = False,
                     modalities: Sequence[str] = ("asserted",),
-                    by_sector: bool = False) -> nx.Graph:
+                    by_sector: bool = False, involving: Sequence[str] = ()) -> nx.Graph:
     """:func:`blocwatch.analysis.relations.relations_graph` of the stored events from ``since`` to
-    ``until`` (decay measured from ``until``, else from the last event)."""
-    window = Window(since, until, tuple(modalities))
+    ``until`` (decay measured from ``until``, else from the last event); only the edges
+    of the ``involving`` actors if given (enough for their alignment)."""
+    window = Window(since, until, tuple(modalities), involving=tuple(involving))
     with store.reading() as conn:
         end = until or aggregates.last_date(conn, window)
         return relations_graph_from_sums(aggregates.read_edges(
@@ -63,18 +64,22 @@ def escalation_alerts(store: Store, *, period: str = "week", baseline_periods: i
     window = Window(modalities=tuple(modalities))
     with store.reading() as conn:
         first, last = aggregates.date_range(conn, window)
-        conflict = list(aggregates.read(conn, Window(modalities=tuple(modalities),
-                                                     conflict_only=True), by_quad=False))
-    return escalation_alerts_from_counts(
+        conflict = list(aggregates.read_conflict_weeks(conn, modalities) if period == "week"
+                        else aggregates.read_conflict(conn, window))
+    return escalation_alerts_from_days(
         conflict, first, last, period=period, baseline_periods=baseline_periods, alpha=alpha,
         min_events=min_events, prior_rate=prior_rate, min_history=min_history, since=since)
 
 
 def alert_evidence(store: Store, alert: Alert, *, period: str = "week",
-                   modalities: Sequence[str] = ("asserted",)) -> tuple[int, ...]:
+                   modalities: Sequence[str] = ("asserted",), codes: Sequence[str] = ()
+                   ) -> tuple[int, ...]:
     """The ids of the conflict events behind ``alert``, by date then id (what
     :func:`blocwatch.analysis.relations.escalation_alerts` puts in ``event_ids``): read from the
-    events of the alert's period only (the date index)."""
+    events of the alert's period only (the date index), or, given ``codes`` (every actor
+    code whose key is one of the alert's two), those codes' events of the period (the
+    index on code pair and date)."""
     first, last = period_bounds(alert.period, period)
     with store.reading() as conn:
-        return aggregates.dyad_event_ids(conn, alert.dyad, first, last, tuple(modalities))
+        return aggregates.dyad_event_ids(conn, alert.dyad, first, last, tuple(modalities),
+                                         tuple(codes))

@@ -385,17 +385,19 @@ def export(
     from blocwatch.store import export as writers
 
     with _open_store(db) as store:
-        rows = store.events()
         if fmt is ExportFormat.parquet:
             target: Any = str(output) if output else sys.stdout.buffer
             if output is None and sys.stdout.isatty():
                 fail("parquet is binary: give --output FILE or redirect standard output", 2)
-            n = writers.write_parquet(rows, target)
+            n = writers.parquet_from_store(store, target)
+        elif fmt is ExportFormat.csv:
+            with _text_output(output) as out:
+                n = writers.csv_from_store(store, out)
         else:
-            write = {ExportFormat.csv: writers.write_csv, ExportFormat.jsonl: writers.write_jsonl,
+            write = {ExportFormat.jsonl: writers.write_jsonl,
                      ExportFormat.gdelt: writers.write_gdelt}[fmt]
             with _text_output(output) as out:
-                n = write(rows, out)
+                n = write(store.events(), out)
     if output is not None:
         typer.echo(f"blocwatch: wrote {n} events to {output}", err=True)
 

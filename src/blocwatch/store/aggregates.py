@@ -17,14 +17,31 @@ alerts with the same arithmetic as its event-based functions.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Float,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.functions import FunctionElement
 
 from blocwatch.records import ActorRef, actor_key
 from blocwatch.store import schema as s
@@ -70,20 +87,73 @@ class Deltas(dict[tuple[Any, ...], list[float]]):
 
 
 def add(conn: Connection, deltas: Deltas) -> None:
-    """Add ``deltas`` to the table (insert, or add to the row already there)."""
+    """Add ``deltas`` to ``dyad_days`` and their totals to ``dyad_totals`` (insert, or add
+    to the row already there)."""
     if not deltas:
         return
-    t = s.dyad_days
-    insert = sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert
-    statement = insert(t)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(s.DYAD_DAY_KEY),
-        set_={name: t.c[name] + statement.excluded[name]
-              for name in ("events", "reports", "goldstein", "goldstein_reports")})
-    conn.execute(statement, [
+    _upsert(conn, s.dyad_days, s.DYAD_DAY_KEY, [
         {**dict(zip(s.DYAD_DAY_KEY, key, strict=True)), "events": int(v[0]),
          "reports": int(v[1]), "goldstein": v[2], "goldstein_reports": v[3]}
         for key, v in sorted(deltas.items())])
+    _upsert(conn, s.dyad_totals, s.DYAD_TOTAL_KEY, totals(deltas))
+    if rows := weeks(deltas):
+        _upsert(conn, s.dyad_weeks, s.DYAD_WEEK_KEY, rows)
+
+
+def _upsert(conn: Connection, t: Table, key: Sequence[str], rows: list[dict[str, Any]]
+            ) -> None:
+    insert = sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert
+    statement = insert(t)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={c.name: c + statement.excluded[c.name] for c in t.columns if c.name not in key})
+    conn.execute(statement, rows)
+
+
+def decay_factor(date: str) -> float:
+    """``2 ** ((date - DECAY_EPOCH) / DECAY_HALF_LIFE)`` (see ``schema.dyad_totals``)."""
+    age = dt.date.fromisoformat(date).toordinal() - EPOCH.toordinal()
+    return float(2.0 ** (age / s.DECAY_HALF_LIFE))
+
+
+def totals(deltas: Deltas) -> list[dict[str, Any]]:
+    """The ``dyad_totals`` rows of ``dyad_days`` deltas (their dates summed away)."""
+    out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for key, (events, reports, goldstein, goldstein_reports) in sorted(deltas.items()):
+        date, quad = key[0], key[6]
+        row = out.setdefault(key[1:6], {**dict(zip(s.DYAD_TOTAL_KEY, key[1:6], strict=True)),
+                                        **dict.fromkeys(s.DYAD_TOTAL_SUMS, 0)})
+        factor = decay_factor(date) if date else 0.0
+        for name, value in (("events", events), ("reports", reports),
+                            ("cooperation" if quad <= 2 else "conflict", events),
+                            ("goldstein", goldstein), ("goldstein_reports", goldstein_reports),
+                            ("decayed", goldstein * factor),
+                            ("decayed_reports", goldstein_reports * factor),
+                            ("undated", 0.0 if date else goldstein),
+                            ("undated_reports", 0.0 if date else goldstein_reports)):
+            row[name] += value
+    return [{k: int(v) if k in _COUNTS else v for k, v in row.items()} for row in out.values()]
+
+
+def week_of(date: str) -> str:
+    """The Monday of ``date``'s ISO week."""
+    day = dt.date.fromisoformat(date)
+    return (day - dt.timedelta(days=day.weekday())).isoformat()
+
+
+def weeks(deltas: Deltas) -> list[dict[str, Any]]:
+    """The ``dyad_weeks`` rows of ``dyad_days`` deltas: dated conflict events between two
+    placed, distinct country-level keys, per week and unordered pair."""
+    out: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    for (date, src, tgt, _, _, modality, quad), values in deltas.items():
+        if date and quad >= 3 and src and tgt and src != tgt and values[0]:
+            out[(week_of(date), min(src, tgt), max(src, tgt), modality)] += int(values[0])
+    return [{**dict(zip(s.DYAD_WEEK_KEY, key, strict=True)), "conflict": n}
+            for key, n in sorted(out.items())]
+
+
+_COUNTS = ("events", "cooperation", "conflict", "reports")
+EPOCH = dt.date.fromisoformat(s.DECAY_EPOCH)
 
 
 # -- actor_key in SQL ---------------------------------------------------------------------------
@@ -121,6 +191,79 @@ def backfill_statement() -> Executable:
     return t.insert().from_select([c.name for c in t.columns], query)
 
 
+class DaysSinceEpoch(FunctionElement[float]):
+    """Days from ``DECAY_EPOCH`` to a date column (SQL of each database, see below)."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(DaysSinceEpoch, "sqlite")
+def _days_sqlite(element: DaysSinceEpoch, compiler: Any, **kw: Any) -> str:
+    return (f"(julianday({compiler.process(element.clauses, **kw)}) - "
+            f"julianday('{s.DECAY_EPOCH}'))")
+
+
+@compiles(DaysSinceEpoch)
+def _days_default(element: DaysSinceEpoch, compiler: Any, **kw: Any) -> str:
+    return (f"(CAST({compiler.process(element.clauses, **kw)} AS DATE) - "
+            f"DATE '{s.DECAY_EPOCH}')")
+
+
+def backfill_totals_statement() -> Executable:
+    """``INSERT INTO dyad_totals SELECT ... FROM dyad_days GROUP BY ...``: the totals of
+    the aggregates already stored (migration 0006)."""
+    d, t = s.dyad_days, s.dyad_totals
+    keys = [d.c[name] for name in s.DYAD_TOTAL_KEY]
+    dated = d.c.date != ""
+    factor = case((dated, func.power(2.0, DaysSinceEpoch(d.c.date) / s.DECAY_HALF_LIFE)),
+                  else_=0.0)
+    query = select(
+        *keys, func.sum(d.c.events), func.sum(d.c.reports), func.sum(d.c.goldstein),
+        func.sum(d.c.goldstein_reports),
+        func.sum(case((d.c.quad_class <= 2, d.c.events), else_=0)),
+        func.sum(case((d.c.quad_class >= 3, d.c.events), else_=0)),
+        func.sum(d.c.goldstein * factor), func.sum(d.c.goldstein_reports * factor),
+        func.sum(case((dated, 0.0), else_=d.c.goldstein)),
+        func.sum(case((dated, 0.0), else_=d.c.goldstein_reports))).group_by(*keys)
+    return t.insert().from_select([*s.DYAD_TOTAL_KEY, *s.DYAD_TOTAL_SUMS], query)
+
+
+class WeekOf(FunctionElement[str]):
+    """The Monday of a date column's ISO week, as text (SQL of each database, below)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(WeekOf, "sqlite")
+def _week_sqlite(element: WeekOf, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, '-6 days', 'weekday 1')"
+
+
+@compiles(WeekOf)
+def _week_default(element: WeekOf, compiler: Any, **kw: Any) -> str:
+    return (f"to_char(date_trunc('week', CAST({compiler.process(element.clauses, **kw)} "
+            "AS DATE)), 'YYYY-MM-DD')")
+
+
+def _pair(src: ColumnElement[Any], tgt: ColumnElement[Any]
+          ) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    return case((src < tgt, src), else_=tgt), case((src < tgt, tgt), else_=src)
+
+
+def backfill_weeks_statement() -> Executable:
+    """``INSERT INTO dyad_weeks SELECT ... FROM dyad_days GROUP BY ...`` (migration 0006)."""
+    d = s.dyad_days
+    a, b = _pair(d.c.source_key, d.c.target_key)
+    keys = [WeekOf(d.c.date), a, b, d.c.modality]
+    query = (select(*keys, func.sum(d.c.events))
+             .where(d.c.date != "", d.c.quad_class >= 3, d.c.source_key != "",
+                    d.c.target_key != "", d.c.source_key != d.c.target_key, d.c.events > 0)
+             .group_by(*keys))
+    return s.dyad_weeks.insert().from_select([*s.DYAD_WEEK_KEY, "conflict"], query)
+
+
 # -- reading ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Window:
@@ -132,6 +275,7 @@ class Window:
     modalities: Sequence[str] = ("asserted",)
     conflict_only: bool = False
     dyads: Sequence[tuple[str, str]] = ()  # only these (source, target) keys
+    involving: Sequence[str] = ()  # edges only: only those with one of these actors
 
 
 def read(conn: Connection, window: Window, *, by_sector: bool = False,
@@ -162,6 +306,32 @@ def read(conn: Connection, window: Window, *, by_sector: bool = False,
                        float(row[7]), float(row[8]))
 
 
+def read_conflict(conn: Connection, window: Window) -> Iterator[tuple[str, str, str, int]]:
+    """``(date, a, b, events)``: the window's dated conflict events between two placed,
+    distinct actors (country level) per day and unordered pair (a < b), summed in SQL;
+    plain tuples, since an alert scan reads every row of the history."""
+    t = s.dyad_days
+    src, tgt = t.c.source_key, t.c.target_key
+    a, b = _pair(src, tgt)
+    conditions = [src != "", tgt != "", src != tgt, t.c.date != "", t.c.quad_class >= 3,
+                  t.c.modality.in_(list(window.modalities)), *_date_conditions(window)]
+    query = (select(t.c.date, a, b, func.sum(t.c.events)).where(and_(*conditions))
+             .group_by(t.c.date, a, b))
+    for row in conn.execute(query):
+        yield row[0], row[1], row[2], int(row[3])
+
+
+def read_conflict_weeks(conn: Connection, modalities: Sequence[str]
+                        ) -> Iterator[tuple[str, str, str, int]]:
+    """:func:`read_conflict` of all history per week (its Monday for the date) from
+    ``dyad_weeks``: what an escalation scan by week reads."""
+    t = s.dyad_weeks
+    query = (select(t.c.week, t.c.a, t.c.b, func.sum(t.c.conflict))
+             .where(t.c.modality.in_(list(modalities))).group_by(t.c.week, t.c.a, t.c.b))
+    for row in conn.execute(query):
+        yield row[0], row[1], row[2], int(row[3])
+
+
 @dataclass(frozen=True)
 class EdgeSum:
     """The events between two actors (one direction) of a window, summed in the database:
@@ -177,9 +347,14 @@ class EdgeSum:
 
 def read_edges(conn: Connection, window: Window, *, by_sector: bool, end: str | None,
                half_life_days: float | None, weighted: bool) -> Iterator[EdgeSum]:
-    """One row per directed dyad: ``dyad_days`` grouped by dyad in SQL, the decay
-    ``0.5 ** (age_days / half_life_days)`` (age from ``end``; none for undated events)
-    computed there per day."""
+    """One row per directed dyad: the decay ``0.5 ** (age_days / half_life_days)`` (age
+    from ``end``; none for undated events) computed in SQL per day over ``dyad_days``,
+    or, over the whole history with no decay or the default one, from ``dyad_totals``
+    (a few rows a dyad: see :func:`read_totals`)."""
+    if _totals_serve(window, end, half_life_days):
+        yield from read_totals(conn, window, by_sector=by_sector,
+                               end=end if half_life_days else None, weighted=weighted)
+        return
     t = s.dyad_days
     src = t.c.source_sector_key if by_sector else t.c.source_key
     tgt = t.c.target_sector_key if by_sector else t.c.target_key
@@ -192,12 +367,52 @@ def read_edges(conn: Connection, window: Window, *, by_sector: bool, end: str | 
                              else_=func.power(0.5, age / float(half_life_days)))
     conditions = [src != "", tgt != "", src != tgt, t.c.modality.in_(list(window.modalities)),
                   *_date_conditions(window)]
+    if window.involving:
+        wanted = sorted(set(window.involving))
+        conditions.append(or_(src.in_(wanted), tgt.in_(wanted)))
     coop = func.sum(case((t.c.quad_class <= 2, t.c.events), else_=0))
     conflict = func.sum(case((t.c.quad_class >= 3, t.c.events), else_=0))
     query = (select(src, tgt, func.sum(value), coop, conflict)
              .where(and_(*conditions)).group_by(src, tgt))
     for row in conn.execute(query):
         yield EdgeSum(row[0], row[1], float(row[2]), int(row[3]), int(row[4]))
+
+
+def _totals_serve(window: Window, end: str | None, half_life_days: float | None) -> bool:
+    """Whether ``dyad_totals`` answers: the whole history, no decay or the default one
+    measured from a date whose factor a float holds (2 ** (days / 90) up to 2100)."""
+    if window.since or window.until or window.conflict_only or window.dyads:
+        return False
+    if not half_life_days or not end:
+        return True
+    return half_life_days == s.DECAY_HALF_LIFE and "1900-01-01" <= end <= "2100-12-31"
+
+
+def read_totals(conn: Connection, window: Window, *, by_sector: bool, end: str | None,
+                weighted: bool) -> Iterator[EdgeSum]:
+    """:func:`read_edges` over all history from ``dyad_totals``: the decayed weight is
+    ``0.5 ** ((end - epoch) / 90)`` times the stored decayed sum, plus the undated sum
+    (no decay when ``end`` is None); only dyads with one of ``window.involving``."""
+    t = s.dyad_totals
+    src = t.c.source_sector_key if by_sector else t.c.source_key
+    tgt = t.c.target_sector_key if by_sector else t.c.target_key
+    if end is None:
+        value = func.sum(t.c.goldstein_reports if weighted else t.c.goldstein)
+        scale = 1.0
+    else:
+        value = func.sum(t.c.decayed_reports if weighted else t.c.decayed)
+        age = dt.date.fromisoformat(end).toordinal() - EPOCH.toordinal()
+        scale = 0.5 ** (age / s.DECAY_HALF_LIFE)
+    undated = func.sum(t.c.undated_reports if weighted else t.c.undated)
+    conditions = [src != "", tgt != "", src != tgt, t.c.modality.in_(list(window.modalities))]
+    if window.involving:
+        wanted = sorted(set(window.involving))
+        conditions.append(or_(src.in_(wanted), tgt.in_(wanted)))
+    query = (select(src, tgt, value, undated, func.sum(t.c.cooperation),
+                    func.sum(t.c.conflict)).where(and_(*conditions)).group_by(src, tgt))
+    for row in conn.execute(query):
+        weight = float(row[2]) * scale + (float(row[3]) if end is not None else 0.0)
+        yield EdgeSum(row[0], row[1], weight, int(row[4]), int(row[5]))
 
 
 def _date_conditions(window: Window) -> list[ColumnElement[bool]]:
@@ -226,20 +441,24 @@ def date_range(conn: Connection, window: Window) -> tuple[str | None, str | None
     conditions = [t.c.date != "", t.c.source_key != "", t.c.target_key != "",
                   t.c.source_key != t.c.target_key,
                   t.c.modality.in_(list(window.modalities)), *_date_conditions(window)]
-    row = conn.execute(select(func.min(t.c.date), func.max(t.c.date))
-                       .where(and_(*conditions))).one()
-    return row[0], row[1]
+    query = select(t.c.date).where(and_(*conditions)).limit(1)  # along the key's date
+    return (conn.execute(query.order_by(t.c.date)).scalar(),
+            conn.execute(query.order_by(t.c.date.desc())).scalar())
 
 
 def dyad_event_ids(conn: Connection, dyad: tuple[str, str], first: str, last: str,
-                   modalities: Sequence[str]) -> tuple[int, ...]:
+                   modalities: Sequence[str], codes: Sequence[str] = ()) -> tuple[int, ...]:
     """Ids of the conflict events between the (country-level) ``dyad`` from ``first`` to
-    ``last``, by date then id."""
+    ``last``, by date then id; ``codes``, if given, are all the actor codes of the two
+    actors: the events are then looked up by code pair and date (an index range)."""
     e = s.events
     src, tgt = key_sql("source", False), key_sql("target", False)
+    # (with codes, no "target_code IS NOT NULL": SQLite would range over it, not the date)
+    conditions = [e.c.source_code.in_(list(codes)), e.c.target_code.in_(list(codes))] \
+        if codes else [e.c.target_code.is_not(None)]
     query = (select(e.c.id).where(
-        e.c.date >= first, e.c.date <= last, e.c.quad_class >= 3,
-        e.c.modality.in_(list(modalities)), e.c.target_code.is_not(None),
-        src.in_(list(dyad)), tgt.in_(list(dyad)), src != tgt)
+        *conditions, e.c.date >= first, e.c.date <= last, e.c.quad_class >= 3,
+        e.c.modality.in_(list(modalities)), src.in_(list(dyad)), tgt.in_(list(dyad)),
+        src != tgt)
         .order_by(e.c.date, e.c.id))
     return tuple(int(i) for i in conn.execute(query).scalars())

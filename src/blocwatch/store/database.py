@@ -466,6 +466,18 @@ def event_query(f: EventFilter) -> Select[Any]:
     query = (select(e, d.c.key.label("doc_key"), d.c.url.label("doc_url"),
                     sources.label("source_count"))
              .join(d, d.c.id == e.c.document_id))
+    conditions = event_conditions(f)
+    if conditions:
+        query = query.where(and_(*conditions))
+    query = query.order_by(e.c.date.is_(None), e.c.date, e.c.id)
+    if f.limit is not None and f.near is None:
+        query = query.limit(f.limit)
+    return query
+
+
+def event_conditions(f: EventFilter) -> list[Any]:
+    """The SQL conditions of ``f`` on the events table (the ``near`` one a bounding box)."""
+    e = s.events
     conditions = []
     if f.actor:
         conditions.append(or_(_actor_match("source", f.actor), _actor_match("target", f.actor)))
@@ -496,12 +508,7 @@ def event_query(f: EventFilter) -> Select[Any]:
         conditions += [e.c.location_lat.between(lat - dlat, lat + dlat)]
         if dlon < 180:
             conditions += [e.c.location_lon.between(lon - dlon, lon + dlon)]
-    if conditions:
-        query = query.where(and_(*conditions))
-    query = query.order_by(e.c.date.is_(None), e.c.date, e.c.id)
-    if f.limit is not None and f.near is None:
-        query = query.limit(f.limit)
-    return query
+    return conditions
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -13,16 +13,23 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateIndex, CreateTable, ExecutableDDLElement
 from sqlalchemy.sql.expression import Executable
 
-from blocwatch.store.aggregates import backfill_statement
+from blocwatch.store.aggregates import (
+    backfill_statement,
+    backfill_totals_statement,
+    backfill_weeks_statement,
+)
 from blocwatch.store.schema import (
     BAND_KEY_INDEX,
     DYAD_DAY_INDEXES,
+    EVENT_DYAD_INDEX,
     INDEXES,
     LOCATION_COLUMNS,
     actors,
     document_bands,
     documents,
     dyad_days,
+    dyad_totals,
+    dyad_weeks,
     event_reports,
     events,
     events_table,
@@ -35,7 +42,7 @@ def _tables_0001() -> list[Table]:
     """The tables as migration 0001 created them (before the columns of later migrations)."""
     md = MetaData()
     first = [t.to_metadata(md) for t in (runs, documents, document_bands)]
-    rest = [t.to_metadata(md) for t in (event_reports, quotes, actors)]  # not dyad_days
+    rest = [t.to_metadata(md) for t in (event_reports, quotes, actors)]  # not dyad_*
     return [*first, events_table(md, location=False), *rest]
 
 
@@ -76,4 +83,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0005_dyad_days", lambda: [CreateTable(dyad_days),
                                           *(CreateIndex(ix) for ix in DYAD_DAY_INDEXES),
                                           backfill_statement()]),
+    Migration("0006_dyad_totals", lambda: [CreateTable(dyad_totals),
+                                           backfill_totals_statement(),
+                                           CreateTable(dyad_weeks),
+                                           backfill_weeks_statement(),
+                                           CreateIndex(EVENT_DYAD_INDEX)]),
 )

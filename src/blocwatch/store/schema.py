@@ -220,19 +220,30 @@ LOCATION_COLUMNS = tuple(c.name for c in location_columns())
 # has none (undated: date "", no placeable actor: key "").
 DYAD_DAY_KEY = ("date", "source_key", "target_key", "source_sector_key", "target_sector_key",
                 "modality", "quad_class")
+
+
+def _dyad_columns() -> list[Column]:  # type: ignore[type-arg]
+    """The actor keys and modality that key dyad_days and dyad_totals, and their sums."""
+    return [Column("source_key", String(64), primary_key=True),
+            Column("target_key", String(64), primary_key=True),
+            Column("source_sector_key", String(100), primary_key=True),
+            Column("target_sector_key", String(100), primary_key=True),
+            Column("modality", String(16), primary_key=True)]
+
+
+def _dyad_sums() -> list[Column]:  # type: ignore[type-arg]
+    return [Column("events", Integer, nullable=False),
+            Column("reports", Integer, nullable=False),
+            Column("goldstein", Float, nullable=False),
+            Column("goldstein_reports", Float, nullable=False)]
+
+
 dyad_days = Table(
     "dyad_days", metadata,
     Column("date", String(10), primary_key=True),
-    Column("source_key", String(64), primary_key=True),
-    Column("target_key", String(64), primary_key=True),
-    Column("source_sector_key", String(100), primary_key=True),
-    Column("target_sector_key", String(100), primary_key=True),
-    Column("modality", String(16), primary_key=True),
+    *_dyad_columns(),
     Column("quad_class", SmallInteger, primary_key=True, autoincrement=False),
-    Column("events", Integer, nullable=False),
-    Column("reports", Integer, nullable=False),
-    Column("goldstein", Float, nullable=False),
-    Column("goldstein_reports", Float, nullable=False),
+    *_dyad_sums(),
 )
 DYAD_DAY_INDEXES = (
     Index("ix_dyad_days_dyad", dyad_days.c.source_key, dyad_days.c.target_key,
@@ -240,3 +251,43 @@ DYAD_DAY_INDEXES = (
     Index("ix_dyad_days_sector_dyad", dyad_days.c.source_sector_key,
           dyad_days.c.target_sector_key, dyad_days.c.date),
 )
+
+# Migration 0006: per dyad and modality (no date), the totals of dyad_days, written by
+# ingest with it: what whole-history reads (overview, network, a dyad's alignment) group,
+# a few rows a dyad instead of one a dyad-day.  The relations graph's decay,
+# 0.5 ** ((end - date) / half_life), factors into 0.5 ** ((end - DECAY_EPOCH) / DECAY_HALF_LIFE)
+# times the sum of goldstein * 2 ** ((date - DECAY_EPOCH) / DECAY_HALF_LIFE): the "decayed"
+# columns hold that sum for the default half-life (undated events, which do not decay, apart).
+DECAY_EPOCH = "2000-01-01"
+DECAY_HALF_LIFE = 90.0
+DYAD_TOTAL_KEY = ("source_key", "target_key", "source_sector_key", "target_sector_key",
+                  "modality")
+DYAD_TOTAL_SUMS = ("events", "reports", "goldstein", "goldstein_reports", "cooperation",
+                   "conflict", "decayed", "decayed_reports", "undated", "undated_reports")
+dyad_totals = Table(
+    "dyad_totals", metadata,
+    *_dyad_columns(),
+    *_dyad_sums(),
+    Column("cooperation", Integer, nullable=False),  # events of quad class 1, 2
+    Column("conflict", Integer, nullable=False),  # events of quad class 3, 4
+    Column("decayed", Float, nullable=False),  # dated: goldstein * 2 ** (age from epoch)
+    Column("decayed_reports", Float, nullable=False),  # the same times reports
+    Column("undated", Float, nullable=False),  # goldstein of the undated events
+    Column("undated_reports", Float, nullable=False),
+)
+# Migration 0006 also: per ISO week (its Monday), unordered pair of placed, distinct
+# country-level keys (a < b) and modality, the conflict events (quad class 3, 4): what an
+# escalation scan by week reads, a row a pair-week instead of a few a dyad-day.
+DYAD_WEEK_KEY = ("week", "a", "b", "modality")
+dyad_weeks = Table(
+    "dyad_weeks", metadata,
+    Column("week", String(10), primary_key=True),
+    Column("a", String(64), primary_key=True),
+    Column("b", String(64), primary_key=True),
+    Column("modality", String(16), primary_key=True),
+    Column("conflict", Integer, nullable=False),
+)
+# Migration 0006 also: the events between two actor codes over a date range (an alert's
+# evidence, a dyad's events) are an index range, not a scan of the dates.
+EVENT_DYAD_INDEX = Index("ix_events_dyad_date", events.c.source_code, events.c.target_code,
+                         events.c.date)

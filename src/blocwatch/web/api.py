@@ -15,6 +15,7 @@ from fastapi.responses import StreamingResponse
 from blocwatch.store import export
 from blocwatch.store.database import Store
 from blocwatch.web import params, views
+from blocwatch.web.cache import ViewCache
 from blocwatch.web.problems import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
@@ -27,20 +28,27 @@ def get_store(request: Request) -> Store:
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
+def get_cache(request: Request) -> ViewCache:
+    return request.app.state.view_cache  # type: ignore[no-any-return]
+
+
+CacheDep = Annotated[ViewCache, Depends(get_cache)]
+
+
 @router.get("/overview", summary="Counts, top dyads and actors, latest alerts and documents")
-def overview(store: StoreDep) -> views.Overview:
-    return views.overview(store)
+def overview(store: StoreDep, cache: CacheDep) -> views.Overview:
+    return cache.get("overview", (), lambda: views.overview(store))
 
 
 @router.get("/network", summary="The signed actor graph of a window, with its blocs")
-def network(store: StoreDep, p: params.Network) -> views.NetworkView:
-    return views.network(store, p)
+def network(store: StoreDep, cache: CacheDep, p: params.Network) -> views.NetworkView:
+    return cache.get("network", p, lambda: views.network(store, p))
 
 
 @router.get("/dyads/{a}/{b}", summary="Cooperation and conflict between two actors over time")
-def dyad(store: StoreDep, a: params.ActorPath, b: params.ActorPath, p: params.Dyad
-         ) -> views.DyadView:
-    return views.dyad(store, a, b, p)
+def dyad(store: StoreDep, cache: CacheDep, a: params.ActorPath, b: params.ActorPath,
+         p: params.Dyad) -> views.DyadView:
+    return cache.get("dyad", (a.upper(), b.upper(), p), lambda: views.dyad(store, a, b, p))
 
 
 @router.get("/events", summary="Events matching the filters of 'blocwatch events', a page")
@@ -79,10 +87,11 @@ def document(store: StoreDep, doc_id: params.DocIdPath) -> views.DocumentView:
 
 
 @router.get("/actors/{code}", summary="An actor's relations, quotes and events over time")
-def actor(store: StoreDep, code: params.ActorPath, p: params.Actor) -> views.ActorView:
-    return views.actor(store, code, p)
+def actor(store: StoreDep, cache: CacheDep, code: params.ActorPath, p: params.Actor
+          ) -> views.ActorView:
+    return cache.get("actor", (code.upper(), p), lambda: views.actor(store, code, p))
 
 
 @router.get("/alerts", summary="Escalation alerts with their evidence events")
-def alerts(store: StoreDep, p: params.Alerts) -> views.AlertsView:
-    return views.alerts(store, p)
+def alerts(store: StoreDep, cache: CacheDep, p: params.Alerts) -> views.AlertsView:
+    return cache.get("alerts", p, lambda: views.alerts(store, p))

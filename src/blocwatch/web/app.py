@@ -20,6 +20,7 @@ from blocwatch.errors import StoreError
 from blocwatch.store.database import Store
 from blocwatch.version import __version__
 from blocwatch.web import api, pages
+from blocwatch.web.cache import ViewCache
 from blocwatch.web.params import HINTS
 from blocwatch.web.problems import BadInput, NotFound
 
@@ -36,6 +37,7 @@ def create_app(store: Store) -> FastAPI:
                   description="Read-only dashboard and JSON API over a blocwatch event store. "
                               "Every page has a JSON twin under /api.")
     app.state.store = store
+    app.state.view_cache = ViewCache(store)
     app.state.templates = templates()
     static = resources.files("blocwatch.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from blocwatch.web import charts, params, views
-from blocwatch.web.api import StoreDep
+from blocwatch.web.api import CacheDep, StoreDep
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -33,13 +33,15 @@ def with_query(request: Request, **changes: Any) -> str:
 
 
 @router.get("/")
-def overview(request: Request, store: StoreDep) -> HTMLResponse:
-    return render(request, "overview.html", "overview", "Overview", view=views.overview(store))
+def overview(request: Request, store: StoreDep, cache: CacheDep) -> HTMLResponse:
+    return render(request, "overview.html", "overview", "Overview",
+                  view=cache.get("overview", (), lambda: views.overview(store)))
 
 
 @router.get("/network")
-def network(request: Request, store: StoreDep, p: params.Network) -> HTMLResponse:
-    view = views.network(store, p)
+def network(request: Request, store: StoreDep, cache: CacheDep, p: params.Network
+            ) -> HTMLResponse:
+    view = cache.get("network", p, lambda: views.network(store, p))
     # drilling down keeps the window and modalities of the network
     keep = [(k, v) for k, v in (("since", p.since), ("until", p.until)) if v]
     keep += [("modality", m) for m in p.modalities if p.modalities != ("asserted",)]
@@ -62,9 +64,9 @@ def _actor_chart(series: Any) -> charts.TimelineSvg:
 
 
 @router.get("/dyads/{a}/{b}")
-def dyad(request: Request, store: StoreDep, a: params.ActorPath, b: params.ActorPath,
-         p: params.Dyad) -> HTMLResponse:
-    view = views.dyad(store, a, b, p)
+def dyad(request: Request, store: StoreDep, cache: CacheDep, a: params.ActorPath,
+         b: params.ActorPath, p: params.Dyad) -> HTMLResponse:
+    view = cache.get("dyad", (a.upper(), b.upper(), p), lambda: views.dyad(store, a, b, p))
     return render(request, "dyad.html", "dyad", f"{view.a} – {view.b}", view=view,
                   chart=_dyad_chart(view.series),
                   by_period=views.events_by_period(view.series, view.events))
@@ -89,13 +91,15 @@ def document(request: Request, store: StoreDep, doc_id: params.DocIdPath) -> HTM
 
 
 @router.get("/actors/{code}")
-def actor(request: Request, store: StoreDep, code: params.ActorPath, p: params.Actor
-          ) -> HTMLResponse:
-    view = views.actor(store, code, p)
+def actor(request: Request, store: StoreDep, cache: CacheDep, code: params.ActorPath,
+          p: params.Actor) -> HTMLResponse:
+    view = cache.get("actor", (code.upper(), p), lambda: views.actor(store, code, p))
     return render(request, "actor.html", "actor", view.code, view=view,
                   chart=_actor_chart(view.series))
 
 
 @router.get("/alerts")
-def alerts(request: Request, store: StoreDep, p: params.Alerts) -> HTMLResponse:
-    return render(request, "alerts.html", "alerts", "Alerts", view=views.alerts(store, p))
+def alerts(request: Request, store: StoreDep, cache: CacheDep, p: params.Alerts
+           ) -> HTMLResponse:
+    return render(request, "alerts.html", "alerts", "Alerts",
+                  view=cache.get("alerts", p, lambda: views.alerts(store, p)))

@@ -13,15 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from blocwatch.records import ActorRef, Event, Plover, Quote, Speaker, VerbRef
 from blocwatch.store import schema as s
+from blocwatch.store.aggregates import key_sql
 from blocwatch.store.database import (
     EventFilter,
     Store,
     StoredDocument,
     StoredEvent,
+    event_conditions,
     event_query,
     stored_event,
 )
@@ -52,12 +54,6 @@ class StoredQuote:
     quote: Quote
 
 
-def load_events(store: Store, filters: EventFilter) -> list[EventRecord]:
-    """Every event matching ``filters``, by date then id (as :meth:`Store.events`)."""
-    with store.engine.connect() as conn:
-        return [_record(row) for row in conn.execute(event_query(filters))]
-
-
 def events_by_ids(store: Store, ids: Sequence[int]) -> list[EventRecord]:
     """The events with these ids, by date then id."""
     e = s.events
@@ -69,15 +65,71 @@ def events_by_ids(store: Store, ids: Sequence[int]) -> list[EventRecord]:
     return found
 
 
-def coded_between(store: Store, codes: Sequence[str], filters: EventFilter
-                  ) -> list[EventRecord]:
-    """The events matching ``filters`` whose source and target codes are both among
-    ``codes`` (the indexes on the codes), by date then id."""
+@dataclass(frozen=True)
+class KeyedEvent:
+    """An event's id, date and its actors' analysis keys (nothing else read)."""
+
+    id: int
+    date: str
+    source: str
+    target: str
+
+
+def keyed_between(store: Store, keys: tuple[str, str], codes: tuple[Sequence[str], ...],
+                  filters: EventFilter, by_sector: bool) -> list[KeyedEvent]:
+    """The dated events between the two ``keys`` (analysis keys, computed in SQL), one
+    actor's code among ``codes[0]`` (the codes of the first key's actors), the other's
+    among ``codes[1]`` (the index on code pair and date), from ``filters.since`` to
+    ``filters.until`` in its modalities, by date then id: ids and keys only."""
     e = s.events
-    query = event_query(filters).where(e.c.source_code.in_(list(codes)),
-                                        e.c.target_code.in_(list(codes)))
+    src, tgt = key_sql("source", by_sector), key_sql("target", by_sector)
+    a, b = list(codes[0]), list(codes[1])
+    conditions = [or_(and_(e.c.source_code.in_(a), e.c.target_code.in_(b)),
+                      and_(e.c.source_code.in_(b), e.c.target_code.in_(a))),
+                  e.c.date.is_not(None), src.in_(list(keys)), tgt.in_(list(keys)), src != tgt]
+    conditions += [e.c.date >= filters.since] if filters.since else []
+    conditions += [e.c.date <= filters.until] if filters.until else []
+    conditions += [e.c.modality.in_(filters.modality)] if filters.modality else []
+    query = select(e.c.id, e.c.date, src, tgt).where(*conditions).order_by(e.c.date, e.c.id)
     with store.engine.connect() as conn:
-        return [_record(row) for row in conn.execute(query)]
+        return [KeyedEvent(int(row[0]), row[1], row[2], row[3]) for row in conn.execute(query)]
+
+
+@dataclass(frozen=True)
+class ActorEvent:
+    """What an actor's timeline needs of one of its events."""
+
+    id: int
+    date: str | None
+    modality: str
+    quad_class: int
+    goldstein: float
+
+
+def involving(store: Store, key: str, codes: Sequence[str], filters: EventFilter,
+              by_sector: bool) -> list[ActorEvent]:
+    """The events matching ``filters`` with ``key`` (an analysis key, computed in SQL) on
+    either side, looked up by ``codes`` (every code of the key's actors: the indexes on
+    the codes), in the order of :meth:`Store.events`."""
+    e = s.events
+    src, tgt = key_sql("source", by_sector), key_sql("target", by_sector)
+    query = (select(e.c.id, e.c.date, e.c.modality, e.c.quad_class, e.c.goldstein)
+             .where(or_(e.c.source_code.in_(list(codes)), e.c.target_code.in_(list(codes))),
+                    or_(src == key, tgt == key), *event_conditions(filters))
+             .order_by(e.c.date.is_(None), e.c.date, e.c.id))
+    with store.engine.connect() as conn:
+        return [ActorEvent(int(row[0]), row[1], row[2], int(row[3]), float(row[4]))
+                for row in conn.execute(query)]
+
+
+def last_write(store: Store) -> tuple[int, ...]:
+    """The highest id of each table ingest adds to (each an index look-up): every write
+    of the store adds rows, so this changes with every committed batch or run."""
+    tables = (s.runs, s.documents, s.events, s.event_reports, s.quotes)
+    with store.engine.connect() as conn:
+        row = conn.execute(select(*[select(func.max(t.c.id)).scalar_subquery()
+                                    for t in tables])).one()
+    return tuple(int(x or 0) for x in row)
 
 
 def date_span(store: Store) -> tuple[str | None, str | None]:
@@ -88,18 +140,33 @@ def date_span(store: Store) -> tuple[str | None, str | None]:
     return row[0], row[1]
 
 
-def count_events(store: Store, filters: EventFilter) -> int:
-    query = event_query(replace(filters, limit=None)).order_by(None)
+def count_events(store: Store, filters: EventFilter, *, dated: bool = False) -> int:
+    """How many events match ``filters`` (only those with a date if ``dated``): counted
+    on the events table alone (every event has its document)."""
+    e = s.events
+    conditions = [*event_conditions(filters), *([e.c.date.is_not(None)] if dated else [])]
     with store.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar()
-                   or 0)
+        return int(conn.execute(select(func.count()).select_from(e).where(*conditions))
+                   .scalar() or 0)
 
 
 def page_events(store: Store, filters: EventFilter, offset: int, size: int
                 ) -> list[EventRecord]:
-    query = event_query(replace(filters, limit=None)).offset(offset).limit(size)
+    """Events ``offset`` to ``offset + size`` of :meth:`Store.events`'s order (by date,
+    undated last, then id): the dated ones along the date index (no sort of them all),
+    then the undated ones by id."""
+    e = s.events
+    base = event_query(replace(filters, limit=None)).order_by(None)
+    dated = count_events(store, filters, dated=True)
     with store.engine.connect() as conn:
-        return [_record(row) for row in conn.execute(query)]
+        rows = [] if offset >= dated else [_record(row) for row in conn.execute(
+            base.where(e.c.date.is_not(None)).order_by(e.c.date, e.c.id)
+            .offset(offset).limit(size))]
+        if len(rows) < size:
+            rows += [_record(row) for row in conn.execute(
+                base.where(e.c.date.is_(None)).order_by(e.c.id)
+                .offset(max(0, offset - dated)).limit(size - len(rows)))]
+    return rows
 
 
 def _record(row: Any) -> EventRecord:

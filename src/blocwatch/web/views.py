@@ -2,26 +2,24 @@
 the page renders and the API returns as JSON.  They call the same library functions as the
 command line: the overview, network, dyad and alerts pages aggregate in the database
 (:mod:`blocwatch.analysis.stored`: dyad series, relations graph, blocs, alerts) and read
-only the events they list; the actor page runs :mod:`blocwatch.analysis.relations` over events read
-with the filters of ``blocwatch events``."""
+in full only the events they list; the dyad and actor pages read the ids and dates of
+their events by the actors' codes (the indexes), whatever their number."""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 from blocwatch.analysis import stored as analysis_store
 from blocwatch.analysis.relations import (
     Alert,
     DyadPeriod,
-    WeightedEvent,
     actor_key,
     alignment,
     find_blocs,
     period_of,
-    relations_graph,
 )
 from blocwatch.records import ActorRef, Event
 from blocwatch.store.database import EventFilter, Store, StoreCounts, StoredActor, StoredDocument
@@ -33,6 +31,7 @@ from blocwatch.web.queries import EventRecord, Mention, StoredQuote
 
 TOP = 10
 ACTOR_EVENTS = 200
+DYAD_EVENTS = 200
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,10 +56,6 @@ def event_view(rec: EventRecord) -> EventView:
 
 def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
-
-
-def _weighted(records: Iterable[EventRecord]) -> list[WeightedEvent]:
-    return [WeightedEvent(r.stored.id, r.stored.event, r.stored.report_count) for r in records]
 
 
 # -- actors ---------------------------------------------------------------------------------
@@ -150,8 +145,12 @@ def _alert_views(store: Store, alerts: Sequence[Alert], *, period: str = "week",
     """The latest ``limit`` alerts (all by default) with their evidence events."""
     latest = sorted(alerts, key=lambda x: (x.period, x.dyad[0], x.dyad[1]), reverse=True)
     latest = latest[:limit] if limit is not None else latest
-    evidence = {x: analysis_store.alert_evidence(store, x, period=period,
-                                                 modalities=modalities) for x in latest}
+    codes: dict[str, set[str]] = defaultdict(set)  # country-level key -> actor codes
+    for a in ActorIndex.load(store).actors:
+        codes[ActorIndex.key(a, False)].add(a.code)
+    evidence = {x: analysis_store.alert_evidence(
+        store, x, period=period, modalities=modalities,
+        codes=sorted(codes[x.dyad[0]] | codes[x.dyad[1]])) for x in latest}
     by_id = {r.stored.id: r for r in queries.events_by_ids(
         store, sorted({i for ids in evidence.values() for i in ids}))}
     return tuple(AlertView(x.dyad[0], x.dyad[1], x.period, x.count, x.baseline, x.probability,
@@ -240,7 +239,8 @@ class DyadView:
     weighted: bool
     alignment: float
     series: tuple[DyadPeriod, ...]
-    events: tuple[EventView, ...]
+    events: tuple[EventView, ...]  # the latest DYAD_EVENTS of them, by date then id
+    event_count: int  # all of them (each period's event_ids has its own)
 
 
 def dyad(store: Store, a: str, b: str, p: DyadParams) -> DyadView:
@@ -252,22 +252,26 @@ def dyad(store: Store, a: str, b: str, p: DyadParams) -> DyadView:
     series = analysis_store.dyad_series(
         store, key_a, key_b, period=p.period, since=p.since, until=p.until,
         modalities=p.modalities, weighted=p.weighted, directed=p.directed, by_sector=by_sector)
-    codes = {a.code for key in (key_a, key_b) for a in index.members(key, by_sector)}
+    codes = tuple(sorted(a.code for a in index.members(key, by_sector)) for key in (key_a, key_b))
     pairs = {(key_a, key_b)} | (set() if p.directed else {(key_b, key_a)})
-    records = [r for r in queries.coded_between(store, sorted(codes), EventFilter(
-        since=p.since, until=p.until, modality=p.modalities))
-        if r.stored.event.date and (actor_key(r.stored.event.source, by_sector=by_sector),
-                                    actor_key(r.stored.event.target, by_sector=by_sector))
-        in pairs]
+    keyed = [x for x in queries.keyed_between(store, (key_a, key_b), codes, EventFilter(
+        since=p.since, until=p.until, modality=p.modalities), by_sector)
+        if (x.source, x.target) in pairs]
     ids: dict[str, list[int]] = defaultdict(list)
-    for r in records:
-        ids[period_of(r.stored.event.date or "", p.period)].append(r.stored.id)
+    labels: dict[str, str] = {}
+    for x in keyed:
+        if x.date not in labels:
+            labels[x.date] = period_of(x.date, p.period)
+        ids[labels[x.date]].append(x.id)
+    records = queries.events_by_ids(store, [x.id for x in keyed[-DYAD_EVENTS:]])
+    # the alignment needs only the two actors' edges of the graph
     graph = analysis_store.relations_graph(store, since=p.since, until=p.until,
-                                           modalities=p.modalities, by_sector=by_sector)
+                                           modalities=p.modalities, by_sector=by_sector,
+                                           involving=(key_a, key_b))
     return DyadView(key_a, key_b, by_sector, p.period, p.since, p.until, p.modalities,
                     p.directed, p.weighted, alignment(graph, key_a, key_b),
                     tuple(replace(x, event_ids=tuple(ids[x.period])) for x in series),
-                    tuple(event_view(r) for r in records))
+                    tuple(event_view(r) for r in records), len(keyed))
 
 
 # -- events ---------------------------------------------------------------------------------
@@ -425,50 +429,45 @@ class ActorView:
 
 
 def actor(store: Store, code: str, p: ActorParams) -> ActorView:
+    """The actor's events read by its codes (ids, dates and codes only, but for the latest
+    ``ACTOR_EVENTS``); its relations from the graph aggregated in the database."""
     index = ActorIndex.load(store)
     key, by_sector = index.resolve(code)
     members = index.members(key, by_sector)
-    records = queries.load_events(store, EventFilter(since=p.since, until=p.until))
-
-    def involves(ev: Event) -> bool:
-        return key in (actor_key(ev.source, by_sector=by_sector),
-                       actor_key(ev.target, by_sector=by_sector))
-
-    mine = [r for r in records if involves(r.stored.event)]
-    graph = relations_graph(_weighted(records), until=p.until, half_life_days=None,
-                            modalities=p.modalities, by_sector=by_sector)
+    codes = sorted({a.code for a in members} | {key})
+    mine = queries.involving(store, key, codes, EventFilter(since=p.since, until=p.until),
+                             by_sector)
+    graph = analysis_store.relations_graph(store, since=p.since, until=p.until,
+                                           half_life_days=None, modalities=p.modalities,
+                                           by_sector=by_sector)
     relations = sorted((RelationView(other, d["weight"], d["cooperation"], d["conflict"],
                                      alignment(graph, key, other))
                         for other, d in (graph[key].items() if key in graph else [])),
                        key=lambda r: (-abs(r.weight), r.other))
-    codes = sorted({a.code for a in members} | {key})
     main = next((a for a in members if a.code == key), members[0] if members else None)
     country = not by_sector and any(a.country == key for a in members)
     quotes = queries.speaker_quotes(store, codes, [key] if country else [])
-    dates = [r.stored.event.date for r in mine if r.stored.event.date]
+    dates = [x.date for x in mine if x.date]
+    latest = queries.events_by_ids(store, [x.id for x in mine[-ACTOR_EVENTS:]])
     return ActorView(key, main.name if main else key, by_sector, tuple(members),
                      len(mine), min(dates, default=None), max(dates, default=None), p.period,
                      p.modalities, tuple(relations), _actor_series(mine, p),
-                     tuple(quotes),
-                     tuple(event_view(r) for r in reversed(mine[-ACTOR_EVENTS:])))
+                     tuple(quotes), tuple(event_view(r) for r in reversed(latest)))
 
 
-def _actor_series(records: Sequence[EventRecord], p: ActorParams) -> tuple[ActorPeriod, ...]:
-    buckets: dict[str, list[Event]] = defaultdict(list)
-    ids: dict[str, list[int]] = defaultdict(list)
-    for r in records:
-        ev = r.stored.event
-        if ev.date and ev.modality in p.modalities:
-            label = period_of(ev.date, p.period)
-            buckets[label].append(ev)
-            ids[label].append(r.stored.id)
+def _actor_series(rows: Sequence[queries.ActorEvent], p: ActorParams
+                  ) -> tuple[ActorPeriod, ...]:
+    buckets: dict[str, list[queries.ActorEvent]] = defaultdict(list)
+    for x in rows:
+        if x.date and x.modality in p.modalities:
+            buckets[period_of(x.date, p.period)].append(x)
     out = []
     for label in sorted(buckets):
         evs = buckets[label]
         coop = sum(1 for e in evs if e.quad_class <= 2)
         out.append(ActorPeriod(label, len(evs), coop, len(evs) - coop,
                                round(sum(e.goldstein for e in evs) / len(evs), 3),
-                               tuple(ids[label])))
+                               tuple(e.id for e in evs)))
     return tuple(out)
 
 
