@@ -137,11 +137,28 @@ def _flatten_synsets(dicts: PetrarchDictionaries,
 
 
 def _discard_regex(phrases: list[tuple[str, ...]]) -> re.Pattern[str] | None:
+    """Any of the phrases as a whole phrase (words apart by white space, any case).  The
+    alternatives share their prefixes (a trie: Python's ``re`` would try hundreds of
+    alternatives at every position); it matches the same texts, and is only searched."""
     if not phrases:
         return None
-    alts = sorted((r"\s+".join(re.escape(w) for w in p) for p in phrases), key=len,
-                  reverse=True)
-    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])", re.IGNORECASE)
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for phrase in phrases:
+        node = trie
+        for atom in [a for n, w in enumerate(phrase)
+                     for a in ([r"\s+"] if n else []) + [re.escape(ch) for ch in w]]:
+            node = node.setdefault(atom, {})
+        node[""] = {}  # a phrase ends here
+    return re.compile(r"(?<![\w])" + _trie_regex(trie) + r"(?![\w])", re.IGNORECASE)
+
+
+def _trie_regex(node: dict) -> str:  # type: ignore[type-arg]
+    """One trie node as a regular expression (longer continuations first)."""
+    alts = [atom + _trie_regex(child) for atom, child in node.items() if atom]
+    alts.sort(key=len, reverse=True)
+    if "" in node:
+        alts.append("")
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
 def _compile_forms(dicts: PetrarchDictionaries, split: Split,
