@@ -46,8 +46,14 @@ _WORD = re.compile(r"[a-z0]")
 
 def features(words: Sequence[str]) -> dict[str, float]:
     """Unit-length binary features of a sentence's words (tokenizer texts, any case)."""
-    norm = [_DIGITS.sub("0", w.lower()) for w in words]
-    norm = [w for w in norm if _WORD.search(w)]
+    norm = []
+    for word in words:
+        low = word.lower()
+        if not (low.isascii() and low.isalpha()):  # plain words need neither regex
+            low = _DIGITS.sub("0", low)
+            if not _WORD.search(low):
+                continue
+        norm.append(low)
     keys = set(norm) | {f"{a} {b}" for a, b in zip(norm, norm[1:], strict=False)}
     if not keys:
         return {}
