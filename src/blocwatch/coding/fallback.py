@@ -83,6 +83,8 @@ class LearnedEvents:
 
     def apply(self, item: SentenceInput, ctx: ArticleContext, coded: list[Event]
               ) -> list[Event]:
+        if coded and not any(e.rule.startswith("base:") for e in coded):
+            return coded  # nothing the filter may drop, and no fallback: no need to ask
         prediction = self.predict(item)
         label = prediction.label
         kept = coded

@@ -46,8 +46,14 @@ _WORD = re.compile(r"[a-z0]")
 
 def features(words: Sequence[str]) -> dict[str, float]:
     """Unit-length binary features of a sentence's words (tokenizer texts, any case)."""
-    norm = [_DIGITS.sub("0", w.lower()) for w in words]
-    norm = [w for w in norm if _WORD.search(w)]
+    norm = []
+    for word in words:
+        low = word.lower()
+        if not (low.isascii() and low.isalpha()):  # plain words need neither regex
+            low = _DIGITS.sub("0", low)
+            if not _WORD.search(low):
+                continue
+        norm.append(low)
     keys = set(norm) | {f"{a} {b}" for a, b in zip(norm, norm[1:], strict=False)}
     if not keys:
         return {}
@@ -93,12 +99,22 @@ class SentenceModel:
 
     def predict(self, words: Sequence[str]) -> Prediction:
         feats = features(words)
-        rows = [(self.vocab[k], v) for k, v in feats.items() if k in self.vocab]
-        c, r = self.class_bias.copy(), self.root_bias.copy()
-        for i, v in rows:
-            c += v * self.class_weights[i]
-            r += v * self.root_weights[i]
-        return Prediction(tuple(_softmax(c)), tuple(_softmax(r)))
+        vocab = self.vocab
+        rows = [vocab[k] for k in feats if k in vocab]
+        value = next(iter(feats.values()), 0.0)  # every feature has the same value
+        return Prediction(tuple(_softmax(_scores(self.class_bias, self.class_weights, rows,
+                                                 value))),
+                          tuple(_softmax(_scores(self.root_bias, self.root_weights, rows,
+                                                 value))))
+
+
+def _scores(bias: np.ndarray, weights: np.ndarray, rows: list[int], value: float
+            ) -> np.ndarray:
+    """``bias + value * weights[row]`` summed row by row in order (a running sum: the same
+    float32 figures as adding them one at a time)."""
+    if not rows:
+        return bias.copy()
+    return np.cumsum(np.vstack([bias[None, :], value * weights[rows]]), axis=0)[-1]
 
 
 def _softmax(x: np.ndarray) -> list[float]:

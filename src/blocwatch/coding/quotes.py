@@ -304,9 +304,10 @@ def _cues(sent: QuoteSentence, outside: Sequence[tuple[int, int]],
     if sent.parsed is None:
         return []
     out = []
+    inside = [(a, b) for a, b in outside if a < sent.end and b > sent.start]  # this sentence's
     for tok in sent.parsed:
         at = sent.start + tok.idx - sent.parsed.start_char
-        if any(a <= at < b for a, b in outside):
+        if any(a <= at < b for a, b in inside):
             continue
         if tok.lower_ == "according" or _speech_verb(tok, direct):
             who = speaker_token(tok) or unparsed_subject(sent, tok, outside)

@@ -45,6 +45,34 @@ class BlockIndex:
     name: str
     code: str
     patterns: tuple[tuple[Pattern, tuple[frozenset[str], ...]], ...]
+    # each pattern under the words of its narrowest need (one must be in the sentence);
+    # ``free``: the patterns that need no word
+    keyed: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    keys: frozenset[str] = frozenset()
+    free: tuple[int, ...] = ()
+
+    @classmethod
+    def build(cls, name: str, code: str,
+              patterns: tuple[tuple[Pattern, tuple[frozenset[str], ...]], ...]) -> BlockIndex:
+        keyed: dict[str, list[int]] = {}
+        free = []
+        for n, (_, needs) in enumerate(patterns):
+            if not needs:
+                free.append(n)
+                continue
+            for word in min(needs, key=len):
+                keyed.setdefault(word, []).append(n)
+        return cls(name, code, patterns, {w: tuple(ns) for w, ns in keyed.items()},
+                   frozenset(keyed), tuple(free))
+
+    def candidates(self, present: frozenset[str]
+                   ) -> list[tuple[Pattern, tuple[frozenset[str], ...]]]:
+        """The patterns, in order, that may find their words in a sentence of the words
+        ``present`` (the others cannot match: they need a word it lacks)."""
+        found = set(self.free)
+        for word in present & self.keys:
+            found.update(self.keyed[word])
+        return [self.patterns[n] for n in sorted(found)]
 
 
 @dataclass(frozen=True)
@@ -137,11 +165,28 @@ def _flatten_synsets(dicts: PetrarchDictionaries,
 
 
 def _discard_regex(phrases: list[tuple[str, ...]]) -> re.Pattern[str] | None:
+    """Any of the phrases as a whole phrase (words apart by white space, any case).  The
+    alternatives share their prefixes (a trie: Python's ``re`` would try hundreds of
+    alternatives at every position); it matches the same texts, and is only searched."""
     if not phrases:
         return None
-    alts = sorted((r"\s+".join(re.escape(w) for w in p) for p in phrases), key=len,
-                  reverse=True)
-    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])", re.IGNORECASE)
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for phrase in phrases:
+        node = trie
+        for atom in [a for n, w in enumerate(phrase)
+                     for a in ([r"\s+"] if n else []) + [re.escape(ch) for ch in w]]:
+            node = node.setdefault(atom, {})
+        node[""] = {}  # a phrase ends here
+    return re.compile(r"(?<![\w])" + _trie_regex(trie) + r"(?![\w])", re.IGNORECASE)
+
+
+def _trie_regex(node: dict) -> str:  # type: ignore[type-arg]
+    """One trie node as a regular expression (longer continuations first)."""
+    alts = [atom + _trie_regex(child) for atom, child in node.items() if atom]
+    alts.sort(key=len, reverse=True)
+    if "" in node:
+        alts.append("")
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
 def _compile_forms(dicts: PetrarchDictionaries, split: Split,
@@ -160,8 +205,8 @@ def _compile_forms(dicts: PetrarchDictionaries, split: Split,
                for k, v in forms.items()}
     for key, (name, code, patterns) in merged.items():
         pats = sorted(patterns, key=lambda p: -p.size)  # stable: file order among equals
-        blocks[key] = BlockIndex(name, code, tuple((p, _needs(p, split, synsets))
-                                                    for p in pats))
+        blocks[key] = BlockIndex.build(name, code, tuple((p, _needs(p, split, synsets))
+                                                          for p in pats))
     return ordered, blocks
 
 
@@ -515,9 +560,7 @@ class PatternMatcher:
                  verb_span: tuple[int, int], lower_end: int) -> None:
         self.ctx, self.groups, self.index = ctx, groups, index
         self.vs, self.ve, self.lower_end = verb_span[0], verb_span[1], lower_end
-        doc = ctx.sent.doc
-        self.chunk_of = ctx.chunk_of()
-        self.doc = doc
+        self.doc = ctx.sent.doc
 
     def match(self, pattern: Pattern) -> Match | None:
         found = Match()
@@ -602,7 +645,7 @@ class PatternMatcher:
         if not (ctx.sent.start <= i < limit):
             return
         if el.kind == "skip":  # the rest of the noun phrase at pos
-            chunk = self.chunk_of.get(i)
+            chunk = ctx.chunk_of().get(i)  # computed once per sentence, when first asked
             mention = ctx.actors.get(i) or ctx.agents.get(i)
             if chunk is None and mention is not None:
                 chunk = (mention.start, mention.end)

@@ -107,7 +107,7 @@ class VerbCoder:
         matcher = PatternMatcher(ctx, groups, self.index, (hit.start, hit.end), lower_end)
         found, rule_pattern = Match(), None
         present = ctx.present()
-        for pattern, needs in block.patterns:
+        for pattern, needs in block.candidates(present):
             if pattern.code.strip("+") == "" or not all(n & present for n in needs):
                 continue  # TABARI's "+++" patterns are left unused (the suite expects so)
             m = matcher.match(pattern)

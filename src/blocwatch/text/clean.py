@@ -58,10 +58,19 @@ _TITLE_DATELINE = re.compile(
 _DATE_EXTRA = re.compile(r"\d")
 
 
+_MAYBE_CONTROL = re.compile(r"[^\n\t\x20-\x7e]")
+
+
+def _drop_control(match: re.Match[str]) -> str:
+    ch = match.group()
+    return "" if unicodedata.category(ch)[0] == "C" else ch
+
+
 def normalise(text: str) -> str:
     """NFC, straight quotes and dashes, one space between words, no control characters."""
     text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    # control and other "C" characters go; printable ASCII, new lines and tabs need no look
+    text = _MAYBE_CONTROL.sub(_drop_control, text)
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -152,25 +153,33 @@ def detect(text: str) -> LanguageGuess:
     """The most likely language of ``text`` (its first :data:`SAMPLE_CHARS` characters)."""
     sample = text[:SAMPLE_CHARS]
     words = [w.lower() for w in _WORD.findall(sample)]
-    letters = [ch for ch in sample if ch.isalpha()]
+    word_counts = Counter(words)
+    # each distinct letter once, with its count (in order of first appearance)
+    letters = {ch: n for ch, n in Counter(sample).items() if ch.isalpha()}
     counts: dict[str, int] = {}
-    for ch in letters:
+    for ch, k in letters.items():
         script = _script(ch) or "other"
-        counts[script] = counts.get(script, 0) + 1
-    total = max(1, len(letters))
-    english = sum(w in _WORDSETS["en"] for w in words) / max(1, len(words))
+        counts[script] = counts.get(script, 0) + k
+    total = max(1, sum(letters.values()))
+    english = _hits(word_counts, _WORDSETS["en"]) / max(1, len(words))
     script, n = max(counts.items(), key=lambda kv: kv[1]) if counts else ("Latin", 0)
     if script in ("Han", "Kana"):  # Japanese writes with both
         n = counts.get("Han", 0) + counts.get("Kana", 0)
     if script not in ("Latin", "other"):
-        own = "".join(ch for ch in letters if _script(ch) == script or script == "Han")
+        own = "".join(ch * k for ch, k in letters.items()
+                      if _script(ch) == script or script == "Han")
         name = _script_language(script, own)
         return LanguageGuess("", name, script, n / total, english,
                              _count_words(sample, n, script), len(set(own)))
-    shares = {code: sum(w in wordset for w in words) / max(1, len(words))
+    shares = {code: _hits(word_counts, wordset) / max(1, len(words))
               for code, wordset in _WORDSETS.items()}
     best = max(shares, key=lambda code: (shares[code], code == "en"))
     return LanguageGuess(best, NAMES[best], "Latin", shares[best], english, len(words))
+
+
+def _hits(word_counts: Counter[str], wordset: frozenset[str]) -> int:
+    """How many of the words (counted) are in ``wordset``."""
+    return sum(n for w, n in word_counts.items() if w in wordset)
 
 
 def _count_words(sample: str, letters: int, script: str) -> int:
