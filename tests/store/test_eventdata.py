@@ -83,6 +83,8 @@ def write(path: Path, lines: Sequence[str], how: str = "plain") -> Path:
         path = path.with_name(path.name + ".zip")
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(path.stem, text)
+            # what macOS adds to an archive: skipped, as by ``ingest`` of articles
+            archive.writestr(f"__MACOSX/._{path.stem}", b"\x00\x05\x16\x07 not rows")
     elif how == "gz":
         path = path.with_name(path.name + ".gz")
         path.write_bytes(gzip.compress(text.encode()))

@@ -40,18 +40,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gzip
 import hashlib
 import io
 import json
 import re
 import time
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import select
 
@@ -72,6 +72,7 @@ from blocwatch.store import schema as s
 from blocwatch.store.database import Store
 from blocwatch.store.export import GDELT_COLUMNS
 from blocwatch.store.write import DocumentRecord, document_ident, event_key
+from blocwatch.text.read import open_binary
 
 FORMATS = ("gdelt", "icews", "polecat", "blocwatch")
 BATCH_SIZE = 2000
@@ -248,18 +249,22 @@ def sector_code(value: str) -> str | None:
 
 # -- reading files ----------------------------------------------------------------------------
 def _members(path: Path) -> Iterator[tuple[str, Iterator[str]]]:
-    """(name, lines) of each text inside ``path``: the file, or each member of a zip."""
+    """(name, lines) of each text inside ``path``: the file (decompressed when it is a
+    ``.gz``, as the article readers do), or each member of a zip but folders and hidden
+    files (``.DS_Store``, ``__MACOSX/._x``), as :mod:`blocwatch.store.sources` skips them."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
-                if not info.is_dir():
+                if not info.is_dir() and not Path(info.filename).name.startswith("."):
                     with archive.open(info) as raw:
-                        yield f"{path}!{info.filename}", io.TextIOWrapper(
-                            raw, encoding="utf-8-sig", errors="replace")
+                        yield f"{path}!{info.filename}", _text(raw)
         return
-    opener: Callable[..., Any] = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
-        yield str(path), handle
+    with open_binary(path) as raw:
+        yield str(path), _text(raw)
+
+
+def _text(raw: IO[bytes]) -> Iterator[str]:
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace")
 
 
 def input_files(sources: Sequence[str]) -> list[Path]:
@@ -686,7 +691,8 @@ def _rows(files: Sequence[Path], reader: Reader, tables: Tables, tally: _Tally
                         tally.skipped[item.reason] += 1
                     else:
                         yield item
-        except (OSError, zipfile.BadZipFile, EOFError, UnicodeError, csv.Error) as err:
+        except (OSError, zipfile.BadZipFile, EOFError, zlib.error, UnicodeError,
+                csv.Error) as err:
             raise InputError(str(path), f"cannot read it ({err}): check that it is a "
                                         "complete file") from None
 
