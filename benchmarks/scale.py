@@ -4,6 +4,11 @@ analysis command, the Parquet export and the dashboard routes timed, each in its
 
     .venv/bin/python benchmarks/scale.py --events 10000 100000 1000000 [--db-dir /tmp]
     .venv/bin/python benchmarks/scale.py --events 10000000 --pg postgresql://...
+    .venv/bin/python benchmarks/scale.py --events 1000000 --existing sqlite:///FILE
+
+Each route is timed in a fresh server twice: as ``blocwatch serve`` runs it (pages computed
+ahead: the first request comes once the warm-up is done, whose time is shown), and with
+nothing computed ahead (the first request computes the page).
 
 Synthetic events (seeded): about 200 countries, each also with GOV/MIL/OPP sector variants,
 dyads drawn Zipf-like (a few dyads carry most events), three years of dates, CAMEO codes
@@ -41,7 +46,8 @@ COMMANDS = {
     "dyad USA RUS --by month": ["dyad", "USA", "RUS", "--by", "month", "--format", "json"],
     "export parquet": ["export", "--format", "parquet", "--output", "{tmp}/out.parquet"],
 }
-ROUTES = ("/", "/network", "/dyads/USA/RUS", "/alerts", "/events", "/api/network")
+ROUTES = ("/", "/network", "/dyads/USA/RUS", "/alerts", "/events", "/api/network",
+          "/actors/USA", "/actors/AAF", "/api/actors/USAGOV")
 
 
 def countries(n: int = 200) -> list[str]:
@@ -130,14 +136,19 @@ import sys, time
 from fastapi.testclient import TestClient
 from blocwatch.web.app import create_app
 from blocwatch.web.readonly import open_readonly
-with TestClient(create_app(open_readonly(sys.argv[1]))) as client:
+app = create_app(open_readonly(sys.argv[1]), warm=sys.argv[3] == "warm")
+with TestClient(app) as client:
+    warmer = app.state.warmer
+    if warmer:  # as 'blocwatch serve' does: a visitor comes once the pages are computed
+        warmer.ready.wait()
     took = []
     for _ in range(2):  # a fresh server, then a warm one (numpy's threads, caches)
         started = time.perf_counter()
         response = client.get(sys.argv[2])
         took.append(time.perf_counter() - started)
         assert response.status_code == 200, response.status_code
-sys.stderr.write(f"BENCH {took[1]:.3f} {took[0]:.3f}\\n")
+    warm = f" {warmer.seconds:.3f}" if warmer else ""
+sys.stderr.write(f"BENCH {took[1]:.3f} {took[0]:.3f}{warm}\\n")
 """
 
 
@@ -163,8 +174,10 @@ def measure(argv: list[str], limit: float) -> tuple[str, str, str]:
     lines = [x.split()[1:] for x in text.splitlines() if x.startswith("BENCH ")]
     if os.waitstatus_to_exitcode(status) != 0 or not lines:
         return f"failed ({text[-200:]!r})", "-", "-"
-    took = f" (first request {float(lines[-1][1]):.2f} s)" if len(lines[-1]) > 1 \
-        else ""
+    took = f" (first request {float(lines[-1][1]):.2f} s" if len(lines[-1]) > 1 else ""
+    if len(lines[-1]) > 2:
+        took += f" after a warm-up of {float(lines[-1][2]):.2f} s"
+    took += ")" if took else ""
     return (f"{float(lines[-1][0]):.2f} s{took}", f"{wall:.2f} s",
             f"{usage.ru_maxrss / 1024:.0f} MB")
 
@@ -175,9 +188,12 @@ def bench(url: str, n: int, limit: float, tmp: str) -> list[tuple[str, str, str,
         argv = [sys.executable, "-c", CLI_SCRIPT, *[a.format(tmp=tmp) for a in args],
                 "--db", url]
         out.append((name, *measure(argv, limit)))
+    for route in ROUTES:  # as 'blocwatch serve' runs (pages computed ahead), then without
+        out.append((f"web {route}", *measure(
+            [sys.executable, "-c", ROUTE_SCRIPT, url, route, "warm"], limit)))
     for route in ROUTES:
-        out.append((f"web {route}",
-                    *measure([sys.executable, "-c", ROUTE_SCRIPT, url, route], limit)))
+        out.append((f"web {route}, nothing computed ahead", *measure(
+            [sys.executable, "-c", ROUTE_SCRIPT, url, route, "cold"], limit)))
     return out
 
 
@@ -187,14 +203,17 @@ def main() -> None:
     parser.add_argument("--db-dir", default=None)
     parser.add_argument("--pg", default=None, help="a PostgreSQL URL (an empty database)")
     parser.add_argument("--limit", type=float, default=30.0)
+    parser.add_argument("--existing", default=None, metavar="URL",
+                        help="time a store this script filled before (one --events N)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.db_dir) as tmp:
         for n in args.events:
-            url = args.pg or f"sqlite:///{tmp}/scale-{n}.db"
-            made = generate(url, n)
+            url = args.existing or args.pg or f"sqlite:///{tmp}/scale-{n}.db"
+            made = 0.0 if args.existing else generate(url, n)
             load = os.getloadavg()[0]
-            print(f"\n## {n:,} events ({'PostgreSQL' if args.pg else 'SQLite'}; generated in "
-                  f"{made:.0f} s; load average {load:.2f} on {os.cpu_count()} cores)\n")
+            made_in = "a store filled before" if args.existing else f"generated in {made:.0f} s"
+            print(f"\n## {n:,} events ({'PostgreSQL' if args.pg else 'SQLite'}; {made_in}; "
+                  f"load average {load:.2f} on {os.cpu_count()} cores)\n")
             print("| what | time | process wall (with start-up) | peak memory |\n"
                   "|---|---|---|---|")
             for name, took, wall, peak in bench(url, n, args.limit, tmp):

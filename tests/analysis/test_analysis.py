@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from blocwatch.analysis.relations import (
@@ -109,6 +111,36 @@ def test_alignment_is_symmetric_and_bounded() -> None:
             assert value == alignment(graph, b, a)
     assert alignment(graph, "USA", "GBR") > 0.5 and alignment(graph, "USA", "RUS") < -0.5
     assert alignment(graph, "USA", "XXX") == 0.0
+
+
+def _dense_alignment(graph, a: str, b: str) -> float:  # the definition, over every actor
+    others = sorted(set(graph.nodes) - {a, b})
+
+    def vector(x: str) -> list[float]:
+        return [graph[x][o]["weight"] if graph.has_edge(x, o) else 0.0 for o in others]
+
+    va, vb = (vector(a) if a in graph else []), (vector(b) if b in graph else [])
+    if not va or not vb:
+        return 0.0
+    dot = sum(x * y for x, y in zip(va, vb, strict=True))
+    norm = math.sqrt(sum(x * x for x in va)) * math.sqrt(sum(y * y for y in vb))
+    return round(max(-1.0, min(1.0, dot / norm)), 4) if norm else 0.0
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_alignment_over_neighbours_equals_the_dense_definition(seed: int) -> None:
+    """alignment sums over the two actors' neighbours only: exactly the cosine over every
+    actor (random signed graphs, self-loops and isolated actors included)."""
+    rng = random.Random(seed)
+    graph = nx.Graph()
+    names = [f"A{i}" for i in range(rng.randint(1, 25))]
+    graph.add_nodes_from(names)
+    for _ in range(rng.randint(0, 80)):
+        u, v = rng.choice(names), rng.choice(names)
+        graph.add_edge(u, v, weight=rng.choice([0.0, rng.uniform(-9, 9), rng.randint(-3, 3)]))
+    for a in names[:6] + ["ZZZ"]:
+        for b in names[:6]:
+            assert alignment(graph, a, b) == _dense_alignment(graph, a, b), (a, b)
 
 
 def test_bloc_changes_between_windows() -> None:

@@ -81,14 +81,15 @@ class Poller:
         self.checked.add(event["event_id"])
 
 
+@pytest.mark.parametrize("warm", [False, True], ids=["on-request", "warmed"])
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_the_dashboard_reads_while_ingest_writes(backend: str, launcher: Launcher,
+def test_the_dashboard_reads_while_ingest_writes(backend: str, warm: bool, launcher: Launcher,
                                                  corpus: Path, tmp_path: Path) -> None:
     with database_url(backend, tmp_path) as url:
         Store(url).close()  # an empty database, as the dashboard finds it before the ingest
         store = open_readonly(url)
         try:
-            with TestClient(create_app(store)) as client:
+            with TestClient(create_app(store, warm=warm, refresh=0.1)) as client:
                 poller = Poller(client)
                 pid = launcher.start(corpus, url, tmp_path / "ingest.log", batch_size=2)
                 during = 0

@@ -545,3 +545,104 @@ def test_segments(text: str, spans: list[Span], expected: list[tuple[str, tuple[
     parts = segments(text, spans)
     assert [(p.text, p.roles) for p in parts] == expected
     assert "".join(p.text for p in parts) == text
+
+
+WARMED = ["/api/overview", "/api/network", "/api/alerts", "/api/actors/PRK", "/api/actors/USA",
+          "/", "/network", "/alerts", "/actors/PRK"]
+
+
+def test_pages_computed_ahead_are_the_same_answers(client: TestClient, web_db: str) -> None:
+    """With the warmer (as 'blocwatch serve' runs), the overview, network, alerts and top
+    actors' pages are ready before they are asked (no build on request) and equal the
+    answers computed on request."""
+    store = open_readonly(web_db)
+    try:
+        warm_app = create_app(store, warm=True, refresh=0.05)
+        with TestClient(warm_app) as warm:
+            assert warm_app.state.warmer.ready.wait(30)
+            built = warm_app.state.view_cache.builds
+            assert built >= 5  # graph, overview, network, alerts, the top actors
+            answers = {path: warm.get(path) for path in WARMED}
+            assert warm_app.state.view_cache.builds == built
+    finally:
+        store.close()
+    for path, answer in answers.items():
+        fresh = client.get(path)
+        assert answer.status_code == fresh.status_code == 200, path
+        if path.startswith("/api/"):
+            assert answer.json() == fresh.json(), path
+        else:
+            assert answer.text == fresh.text, path
+
+
+@pytest.mark.parametrize("shown", [1, 2, 3, 200])
+@pytest.mark.parametrize("path", ["PRK", "USA", "UKR", "RUSMIL", "KORGOV", "NATO",
+                                  "PRK?since=2022-07-01&period=week",
+                                  "USA?modality=asserted&modality=intended&period=day"])
+def test_actor_page_counted_in_sql_is_what_its_events_give(
+        client: TestClient, web_db: str, monkeypatch: pytest.MonkeyPatch, shown: int,
+        path: str) -> None:
+    """The actor page counts its timeline in the database and reads only its latest
+    ``ACTOR_EVENTS`` events: the same counts, dates and listed events as reading every
+    event of the actor (the earlier way), the periods' ``event_ids`` the listed ones."""
+    monkeypatch.setattr(views, "ACTOR_EVENTS", shown)
+    state = client.app.state  # type: ignore[attr-defined]
+    kept, state.view_cache = state.view_cache, ViewCache(state.store)
+    try:
+        data = client.get(f"/api/actors/{path}").json()
+    finally:
+        state.view_cache = kept
+    code, _, query = path.partition("?")
+    asked = dict(x.split("=") for x in query.split("&")) if query else {}
+    modalities = tuple(v for k, v in (x.split("=") for x in query.split("&") if x)
+                       if k == "modality") or ("asserted",)
+    store = open_readonly(web_db)
+    try:
+        index = views.ActorIndex.load(store)
+        key, by_sector = index.resolve(code)
+        codes = sorted({a.code for a in index.members(key, by_sector)} | {key})
+        every = views.queries.involving(store, key, codes, views.EventFilter(
+            since=asked.get("since")), by_sector)
+    finally:
+        store.close()
+    assert every, "the case should have events"
+    period = asked.get("period", "month")
+    buckets: dict[str, list] = {}
+    for x in every:
+        if x.date and x.modality in modalities:
+            buckets.setdefault(views.period_of(x.date, period), []).append(x)
+    listed = [x.id for x in every[-shown:]]
+    assert data["event_count"] == len(every)
+    assert data["first_date"] == min(x.date for x in every if x.date)
+    assert data["last_date"] == max(x.date for x in every if x.date)
+    assert [e["event_id"] for e in data["events"]] == listed[::-1]
+    assert [(p["period"], p["events"], p["cooperation"], p["conflict"], p["goldstein_mean"],
+             p["event_ids"]) for p in data["series"]] == [
+        (label, len(xs), sum(x.quad_class <= 2 for x in xs),
+         sum(x.quad_class > 2 for x in xs), round(sum(x.goldstein for x in xs) / len(xs), 3),
+         [x.id for x in xs if x.id in listed]) for label, xs in sorted(buckets.items())]
+
+
+@pytest.mark.parametrize("shown", [1, 2, 3, 5, 200])
+def test_actor_latest_events_with_undated_ones(web_db: str, tmp_path: Path, shown: int
+                                               ) -> None:
+    """Undated events come last in an actor's events, so they are the latest listed."""
+    path = tmp_path / "undated.db"
+    path.write_bytes(Path(web_db.removeprefix("sqlite:///")).read_bytes())
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE events SET date = NULL WHERE id IN (SELECT id FROM events WHERE "
+                     "source_code LIKE 'PRK%' OR target_code LIKE 'PRK%' ORDER BY id LIMIT 2)")
+    store = open_readonly(f"sqlite:///{path}")
+    try:
+        index = views.ActorIndex.load(store)
+        codes = sorted({a.code for a in index.members("PRK", False)} | {"PRK"})
+        window = views.EventFilter()
+        every = views.queries.involving(store, "PRK", codes, window, False)
+        days = views.queries.involving_days(store, "PRK", codes, window, False)
+        latest = views.queries.involving_latest(store, "PRK", codes, window, False, shown,
+                                                days)
+    finally:
+        store.close()
+    assert [x.date for x in every[-2:]] == [None, None]
+    assert sum(x.events for x in days) == len(every)
+    assert latest == every[-shown:]

@@ -330,17 +330,16 @@ def _alignment_to(graph: nx.Graph, node: str, members: Sequence[str]) -> float |
 
 
 def alignment(graph: nx.Graph, a: str, b: str) -> float:
-    """Cosine similarity of how ``a`` and ``b`` relate to every other actor (-1..1)."""
-    others = sorted(set(graph.nodes) - {a, b})
-
-    def vector(x: str) -> list[float]:
-        return [graph[x][o]["weight"] if graph.has_edge(x, o) else 0.0 for o in others]
-
-    va, vb = (vector(a) if a in graph else []), (vector(b) if b in graph else [])
-    if not va or not vb:
+    """Cosine similarity of how ``a`` and ``b`` relate to every other actor (-1..1).
+    Summed over their neighbours only, in the order of the actors' names: the same sums
+    as over every actor (the others add zeros), in time that grows with their degree."""
+    if a not in graph or b not in graph or len(set(graph.nodes) - {a, b}) == 0:
         return 0.0
-    dot = sum(x * y for x, y in zip(va, vb, strict=True))
-    norm = math.sqrt(sum(x * x for x in va)) * math.sqrt(sum(y * y for y in vb))
+    va = {o: d["weight"] for o, d in graph[a].items() if o not in (a, b)}
+    vb = {o: d["weight"] for o, d in graph[b].items() if o not in (a, b)}
+    dot = sum(va[o] * vb[o] for o in sorted(va.keys() & vb.keys()))
+    norm = (math.sqrt(sum(va[o] * va[o] for o in sorted(va)))
+            * math.sqrt(sum(vb[o] * vb[o] for o in sorted(vb))))
     return round(max(-1.0, min(1.0, dot / norm)), 4) if norm else 0.0
 
 

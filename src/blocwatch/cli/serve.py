@@ -61,6 +61,13 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")
                     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    warm: Annotated[bool, typer.Option(
+        help="Keep the overview, network and alerts pages computed ahead (at start and "
+             "after each write to the database), so that visitors do not wait for them.")
+                    ] = True,
+    refresh: Annotated[float, typer.Option(
+        min=0.5, max=3600, help="Seconds between two looks for new writes (with --warm).")
+                       ] = 5.0,
 ) -> None:
     """Serve a read-only dashboard and JSON API over the event database (pages: /, /network,
     /dyads/A/B, /events, /documents/ID, /actors/CODE, /alerts; JSON under /api; schema at
@@ -85,7 +92,8 @@ def serve(
     where = make_url(normalise_url(url)).render_as_string(hide_password=True)
     typer.echo(f"blocwatch: serving {where} read-only at http://{shown}:{port}/ "
                "(Ctrl+C to stop)", err=True)
-    config = uvicorn.Config(create_app(store), log_level="warning", access_log=False)
+    config = uvicorn.Config(create_app(store, warm=warm, refresh=refresh), log_level="warning",
+                            access_log=False)
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:

@@ -37,7 +37,7 @@ CacheDep = Annotated[ViewCache, Depends(get_cache)]
 
 @router.get("/overview", summary="Counts, top dyads and actors, latest alerts and documents")
 def overview(store: StoreDep, cache: CacheDep) -> views.Overview:
-    return cache.get("overview", (), lambda: views.overview(store))
+    return cache.get("overview", (), lambda: views.overview(store, cache.get))
 
 
 @router.get("/network", summary="The signed actor graph of a window, with its blocs")
@@ -89,7 +89,7 @@ def document(store: StoreDep, doc_id: params.DocIdPath) -> views.DocumentView:
 @router.get("/actors/{code}", summary="An actor's relations, quotes and events over time")
 def actor(store: StoreDep, cache: CacheDep, code: params.ActorPath, p: params.Actor
           ) -> views.ActorView:
-    return cache.get("actor", (code.upper(), p), lambda: views.actor(store, code, p))
+    return cache.get("actor", (code.upper(), p), lambda: views.actor(store, code, p, cache.get))
 
 
 @router.get("/alerts", summary="Escalation alerts with their evidence events")

@@ -5,6 +5,8 @@ message (JSON under ``/api``, an HTML page elsewhere), never a 500."""
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 
@@ -20,7 +22,7 @@ from blocwatch.errors import StoreError
 from blocwatch.store.database import Store
 from blocwatch.version import __version__
 from blocwatch.web import api, pages
-from blocwatch.web.cache import ViewCache
+from blocwatch.web.cache import ViewCache, Warmer, default_views
 from blocwatch.web.params import HINTS
 from blocwatch.web.problems import BadInput, NotFound
 
@@ -30,14 +32,32 @@ log.addHandler(logging.NullHandler())
 SHOWN = 80  # characters of a bad value quoted in an error message
 
 
-def create_app(store: Store) -> FastAPI:
+def create_app(store: Store, *, warm: bool = False, refresh: float = 5.0) -> FastAPI:
     """The dashboard over ``store`` (open it with :func:`~blocwatch.web.open_readonly`).
-    The interactive docs pages are off: they would load scripts from a CDN."""
+    With ``warm``, while the app runs (its lifespan), a :class:`~.cache.Warmer` keeps the
+    overview, network and alerts pages computed, looking for new writes every ``refresh``
+    seconds (``app.state.warmer.ready`` is set after its first round).  The interactive
+    docs pages are off: they would load scripts from a CDN."""
+    cache = ViewCache(store)
+    warmer = Warmer(cache, default_views, refresh) if warm else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warmer:
+            warmer.start()
+        try:
+            yield
+        finally:
+            if warmer:
+                warmer.stop()
+
     app = FastAPI(title="blocwatch", version=__version__, docs_url=None, redoc_url=None,
+                  lifespan=lifespan,
                   description="Read-only dashboard and JSON API over a blocwatch event store. "
                               "Every page has a JSON twin under /api.")
     app.state.store = store
-    app.state.view_cache = ViewCache(store)
+    app.state.view_cache = cache
+    app.state.warmer = warmer
     app.state.templates = templates()
     static = resources.files("blocwatch.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

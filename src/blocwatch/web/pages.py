@@ -35,7 +35,7 @@ def with_query(request: Request, **changes: Any) -> str:
 @router.get("/")
 def overview(request: Request, store: StoreDep, cache: CacheDep) -> HTMLResponse:
     return render(request, "overview.html", "overview", "Overview",
-                  view=cache.get("overview", (), lambda: views.overview(store)))
+                  view=cache.get("overview", (), lambda: views.overview(store, cache.get)))
 
 
 @router.get("/network")
@@ -93,7 +93,7 @@ def document(request: Request, store: StoreDep, doc_id: params.DocIdPath) -> HTM
 @router.get("/actors/{code}")
 def actor(request: Request, store: StoreDep, cache: CacheDep, code: params.ActorPath,
           p: params.Actor) -> HTMLResponse:
-    view = cache.get("actor", (code.upper(), p), lambda: views.actor(store, code, p))
+    view = cache.get("actor", (code.upper(), p), lambda: views.actor(store, code, p, cache.get))
     return render(request, "actor.html", "actor", view.code, view=view,
                   chart=_actor_chart(view.series))
 

@@ -106,20 +106,80 @@ class ActorEvent:
     goldstein: float
 
 
+@dataclass(frozen=True)
+class ActorDay:
+    """An actor's events of one date (None: undated) and modality, cooperative (quad class
+    1, 2) or not, counted and their Goldstein scores summed in the database."""
+
+    date: str | None
+    modality: str
+    cooperation: bool
+    events: int
+    goldstein: float
+
+
+def _involving(key: str, codes: Sequence[str], filters: EventFilter, by_sector: bool
+               ) -> list[ColumnElement[bool]]:
+    e = s.events
+    src, tgt = key_sql("source", by_sector), key_sql("target", by_sector)
+    return [or_(e.c.source_code.in_(list(codes)), e.c.target_code.in_(list(codes))),
+            or_(src == key, tgt == key), *event_conditions(filters)]
+
+
 def involving(store: Store, key: str, codes: Sequence[str], filters: EventFilter,
               by_sector: bool) -> list[ActorEvent]:
     """The events matching ``filters`` with ``key`` (an analysis key, computed in SQL) on
     either side, looked up by ``codes`` (every code of the key's actors: the indexes on
     the codes), in the order of :meth:`Store.events`."""
     e = s.events
-    src, tgt = key_sql("source", by_sector), key_sql("target", by_sector)
     query = (select(e.c.id, e.c.date, e.c.modality, e.c.quad_class, e.c.goldstein)
-             .where(or_(e.c.source_code.in_(list(codes)), e.c.target_code.in_(list(codes))),
-                    or_(src == key, tgt == key), *event_conditions(filters))
+             .where(*_involving(key, codes, filters, by_sector))
              .order_by(e.c.date.is_(None), e.c.date, e.c.id))
     with store.engine.connect() as conn:
         return [ActorEvent(int(row[0]), row[1], row[2], int(row[3]), float(row[4]))
                 for row in conn.execute(query)]
+
+
+def involving_days(store: Store, key: str, codes: Sequence[str], filters: EventFilter,
+                   by_sector: bool) -> list[ActorDay]:
+    """:func:`involving` counted per date, modality and cooperation in the database: a
+    few rows a day however many events the actor has."""
+    e = s.events
+    coop = e.c.quad_class <= 2
+    query = (select(e.c.date, e.c.modality, coop, func.count(), func.sum(e.c.goldstein))
+             .where(*_involving(key, codes, filters, by_sector))
+             .group_by(e.c.date, e.c.modality, coop))
+    with store.engine.connect() as conn:
+        return [ActorDay(row[0], row[1], bool(row[2]), int(row[3]), float(row[4] or 0.0))
+                for row in conn.execute(query)]
+
+
+def involving_latest(store: Store, key: str, codes: Sequence[str], filters: EventFilter,
+                     by_sector: bool, limit: int, days: Sequence[ActorDay]) -> list[ActorEvent]:
+    """The last ``limit`` events of :func:`involving`, in its order (undated events last).
+    ``days`` (:func:`involving_days` of the same window) give the earliest date they can
+    have, so that only the events from that date on are read and sorted."""
+    e = s.events
+    undated = sum(x.events for x in days if not x.date)
+    counted, since = min(undated, limit), None
+    for x in sorted((x for x in days if x.date), key=lambda x: x.date or "", reverse=True):
+        if counted >= limit:
+            break
+        counted, since = counted + x.events, x.date
+    found: list[ActorEvent] = []
+    columns = (e.c.id, e.c.date, e.c.modality, e.c.quad_class, e.c.goldstein)
+    where = _involving(key, codes, filters, by_sector)
+    parts: list[tuple[ColumnElement[bool], int]] = [(e.c.date.is_(None), limit)] if undated \
+        else []
+    parts += [(e.c.date >= since, limit - min(undated, limit))] if since else []
+    with store.engine.connect() as conn:
+        for condition, n in parts:
+            if n > 0:
+                query = (select(*columns).where(*where, condition)
+                         .order_by(e.c.date.desc(), e.c.id.desc()).limit(n))
+                found += [ActorEvent(int(row[0]), row[1], row[2], int(row[3]),
+                                     float(row[4])) for row in conn.execute(query)]
+    return found[::-1]
 
 
 def last_write(store: Store) -> tuple[int, ...]:

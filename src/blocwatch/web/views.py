@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import networkx as nx
 
 from blocwatch.analysis import stored as analysis_store
 from blocwatch.analysis.relations import (
@@ -30,6 +33,7 @@ from blocwatch.web.problems import BadInput, NotFound
 from blocwatch.web.queries import EventRecord, Mention, StoredQuote
 
 TOP = 10
+Memo = Callable[[str, Hashable, Callable[[], Any]], Any]  # ViewCache.get
 ACTOR_EVENTS = 200
 DYAD_EVENTS = 200
 
@@ -124,10 +128,10 @@ class Overview:
     latest_documents: tuple[StoredDocument, ...]
 
 
-def overview(store: Store) -> Overview:
+def overview(store: Store, memo: Memo | None = None) -> Overview:
     """Aggregated in the database (:mod:`blocwatch.analysis.stored`): its cost does not grow
-    with the number of events."""
-    graph = analysis_store.relations_graph(store, half_life_days=None)
+    with the number of events.  ``memo``: as for :func:`actor`."""
+    graph = relations_graph(store, memo=memo)
     dyads = sorted((DyadSummary(*_pair(u, v), d["cooperation"] + d["conflict"],
                                 d["cooperation"], d["conflict"], d["weight"])
                     for u, v, d in graph.edges(data=True)),
@@ -428,18 +432,20 @@ class ActorView:
     events: tuple[EventView, ...]
 
 
-def actor(store: Store, code: str, p: ActorParams) -> ActorView:
-    """The actor's events read by its codes (ids, dates and codes only, but for the latest
-    ``ACTOR_EVENTS``); its relations from the graph aggregated in the database."""
+def actor(store: Store, code: str, p: ActorParams, memo: Memo | None = None) -> ActorView:
+    """The actor's events counted per day in the database, with the ids and dates of its
+    latest ``ACTOR_EVENTS`` (each period's ``event_ids`` are those of the listed events);
+    its relations from the graph aggregated in the database (kept in ``memo``, the view
+    cache's ``get``, if given: the overview and every actor page of a window share it)."""
     index = ActorIndex.load(store)
     key, by_sector = index.resolve(code)
     members = index.members(key, by_sector)
     codes = sorted({a.code for a in members} | {key})
-    mine = queries.involving(store, key, codes, EventFilter(since=p.since, until=p.until),
-                             by_sector)
-    graph = analysis_store.relations_graph(store, since=p.since, until=p.until,
-                                           half_life_days=None, modalities=p.modalities,
-                                           by_sector=by_sector)
+    window = EventFilter(since=p.since, until=p.until)
+    days = queries.involving_days(store, key, codes, window, by_sector)
+    listed = queries.involving_latest(store, key, codes, window, by_sector, ACTOR_EVENTS, days)
+    graph = relations_graph(store, since=p.since, until=p.until, modalities=p.modalities,
+                            by_sector=by_sector, memo=memo)
     relations = sorted((RelationView(other, d["weight"], d["cooperation"], d["conflict"],
                                      alignment(graph, key, other))
                         for other, d in (graph[key].items() if key in graph else [])),
@@ -447,28 +453,44 @@ def actor(store: Store, code: str, p: ActorParams) -> ActorView:
     main = next((a for a in members if a.code == key), members[0] if members else None)
     country = not by_sector and any(a.country == key for a in members)
     quotes = queries.speaker_quotes(store, codes, [key] if country else [])
-    dates = [x.date for x in mine if x.date]
-    latest = queries.events_by_ids(store, [x.id for x in mine[-ACTOR_EVENTS:]])
+    dates = [x.date for x in days if x.date]
+    latest = queries.events_by_ids(store, [x.id for x in listed])
     return ActorView(key, main.name if main else key, by_sector, tuple(members),
-                     len(mine), min(dates, default=None), max(dates, default=None), p.period,
-                     p.modalities, tuple(relations), _actor_series(mine, p),
-                     tuple(quotes), tuple(event_view(r) for r in reversed(latest)))
+                     sum(x.events for x in days), min(dates, default=None),
+                     max(dates, default=None), p.period, p.modalities, tuple(relations),
+                     _actor_series(days, listed, p), tuple(quotes),
+                     tuple(event_view(r) for r in reversed(latest)))
 
 
-def _actor_series(rows: Sequence[queries.ActorEvent], p: ActorParams
-                  ) -> tuple[ActorPeriod, ...]:
-    buckets: dict[str, list[queries.ActorEvent]] = defaultdict(list)
-    for x in rows:
+def relations_graph(store: Store, *, since: str | None = None, until: str | None = None,
+                    modalities: Sequence[str] = ("asserted",), by_sector: bool = False,
+                    memo: Memo | None = None) -> nx.Graph:
+    """The undecayed relations graph of a window (:mod:`blocwatch.analysis.stored`), from
+    ``memo`` if given (read only: the graph is shared)."""
+    def build() -> nx.Graph:
+        return analysis_store.relations_graph(store, since=since, until=until,
+                                              half_life_days=None, modalities=modalities,
+                                              by_sector=by_sector)
+    asked = (since, until, tuple(modalities), by_sector)
+    return memo("graph", asked, build) if memo else build()
+
+
+def _actor_series(days: Sequence[queries.ActorDay], listed: Sequence[queries.ActorEvent],
+                  p: ActorParams) -> tuple[ActorPeriod, ...]:
+    sums: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])  # events, coop, goldstein
+    for x in days:
         if x.date and x.modality in p.modalities:
-            buckets[period_of(x.date, p.period)].append(x)
-    out = []
-    for label in sorted(buckets):
-        evs = buckets[label]
-        coop = sum(1 for e in evs if e.quad_class <= 2)
-        out.append(ActorPeriod(label, len(evs), coop, len(evs) - coop,
-                               round(sum(e.goldstein for e in evs) / len(evs), 3),
-                               tuple(e.id for e in evs)))
-    return tuple(out)
+            at = sums[period_of(x.date, p.period)]
+            at[0] += x.events
+            at[1] += x.events if x.cooperation else 0
+            at[2] += x.goldstein
+    ids: dict[str, list[int]] = defaultdict(list)
+    for e in listed:
+        if e.date and e.modality in p.modalities:
+            ids[period_of(e.date, p.period)].append(e.id)
+    return tuple(ActorPeriod(label, int(n), int(coop), int(n - coop), round(total / n, 3),
+                             tuple(ids[label]))
+                 for label, (n, coop, total) in sorted(sums.items()) if n)
 
 
 # -- alerts ---------------------------------------------------------------------------------
