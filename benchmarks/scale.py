@@ -22,14 +22,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import random
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 
-from sqlalchemy import delete, insert
+from sqlalchemy import Connection, Table, delete, insert
 
 from blocwatch.knowledge.lexicon import load_codes
 from blocwatch.store import aggregates
@@ -74,15 +76,14 @@ def generate(url: str, n: int, seed: int = 17) -> float:
             skipped=0, coded=0, duplicates=0, failed=0, events_added=n, reports_added=n)
         ).inserted_primary_key[0]
         docs = max(1, n // 10)
-        for first in range(0, docs, CHUNK):
-            conn.execute(insert(s.documents), [
-                dict(ident=f"{i:064x}", key=f"doc{i}", origin=f"doc{i}", date=None,
-                     text_hash=f"{i:064x}", chars=100, status="coded", run_id=run,
-                     added_at=now) for i in range(first + 1, min(docs, first + CHUNK) + 1)])
-        for first in range(0, n, CHUNK):
-            rows = [_event_row(rng, i, (nations, weights, seen), cameos, codes, docs, run, now)
-                    for i in range(first, min(n, first + CHUNK))]
-            conn.execute(insert(s.events), rows)
+        write = _copy if conn.dialect.name == "postgresql" else _insert
+        write(conn, s.documents, (
+            dict(ident=f"{i:064x}", key=f"doc{i}", origin=f"doc{i}", date=None,
+                 text_hash=f"{i:064x}", chars=100, status="coded", run_id=run, added_at=now)
+            for i in range(1, docs + 1)))
+        write(conn, s.events, (
+            _event_row(rng, i, (nations, weights, seen), cameos, codes, docs, run, now)
+            for i in range(n)))
         conn.execute(insert(s.actors), [
             dict(code=code, country=code[:3], sector=code[3:] or None, name=code,
                  event_count=count, first_date=START.isoformat(),
@@ -95,6 +96,24 @@ def generate(url: str, n: int, seed: int = 17) -> float:
         conn.execute(delete(s.dyad_weeks))
         conn.execute(aggregates.backfill_weeks_statement())
     return time.perf_counter() - started
+
+
+def _insert(conn: Connection, table: Table, rows: Iterator[dict]) -> None:
+    """executemany in chunks of CHUNK rows."""
+    while chunk := list(itertools.islice(rows, CHUNK)):
+        conn.execute(insert(table), chunk)
+
+
+def _copy(conn: Connection, table: Table, rows: Iterator[dict]) -> None:
+    """PostgreSQL's COPY FROM STDIN (psycopg 3), ids numbered by the table's sequence as
+    an insert would; about ten times faster than executemany at 10^7 rows."""
+    first = next(rows)
+    names = list(first)
+    raw = conn.connection.driver_connection
+    columns = ", ".join('"' + x + '"' for x in names)
+    with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+        for row in itertools.chain([first], rows):
+            copy.write_row([row[x] for x in names])
 
 
 def _actor(rng: random.Random, nations: list[str], weights: list[float],

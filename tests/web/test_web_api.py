@@ -548,6 +548,7 @@ def test_segments(text: str, spans: list[Span], expected: list[tuple[str, tuple[
 
 
 WARMED = ["/api/overview", "/api/network", "/api/alerts", "/api/actors/PRK", "/api/actors/USA",
+          "/api/events", "/events", "/api/events?page=2&size=3",
           "/", "/network", "/alerts", "/actors/PRK"]
 
 
@@ -646,3 +647,24 @@ def test_actor_latest_events_with_undated_ones(web_db: str, tmp_path: Path, show
     assert [x.date for x in every[-2:]] == [None, None]
     assert sum(x.events for x in days) == len(every)
     assert latest == every[-shown:]
+
+
+@pytest.mark.parametrize("size", [1, 2, 500])
+def test_alerts_page_through_every_alert_latest_first(client: TestClient, size: int) -> None:
+    every = client.get("/api/alerts?alpha=0.5&min_events=1&size=500").json()
+    assert every["total"] == len(every["alerts"]) >= 2, "the case should have alerts"
+    keys = [(x["period"], x["a"], x["b"]) for x in every["alerts"]]
+    assert keys == sorted(keys, reverse=True)
+    pages, seen = every["total"] // size + (every["total"] % size > 0), []
+    for page in range(1, pages + 1):
+        data = client.get(f"/api/alerts?alpha=0.5&min_events=1&size={size}&page={page}").json()
+        assert (data["page"], data["pages"], data["total"]) == (page, pages, every["total"])
+        seen += data["alerts"]
+    assert seen == every["alerts"]
+    beyond = client.get(f"/api/alerts?alpha=0.5&min_events=1&size={size}&page={pages + 1}")
+    assert beyond.status_code == 404
+    assert beyond.json()["error"] == (f"page {pages + 1} does not exist: {every['total']} "
+                                      f"alert(s) make {pages} page(s) of {size}; use page 1 "
+                                      f"to {pages}")
+    html = client.get(f"/alerts?alpha=0.5&min_events=1&size={size}&page=1").text
+    assert ('rel="next"' in html) == (pages > 1)

@@ -326,8 +326,12 @@ def read_conflict_weeks(conn: Connection, modalities: Sequence[str]
     """:func:`read_conflict` of all history per week (its Monday for the date) from
     ``dyad_weeks``: what an escalation scan by week reads."""
     t = s.dyad_weeks
-    query = (select(t.c.week, t.c.a, t.c.b, func.sum(t.c.conflict))
-             .where(t.c.modality.in_(list(modalities))).group_by(t.c.week, t.c.a, t.c.b))
+    if len(set(modalities)) == 1:  # a row a pair-week already: nothing to add up
+        query = select(t.c.week, t.c.a, t.c.b, t.c.conflict).where(
+            t.c.modality == list(modalities)[0])
+    else:
+        query = (select(t.c.week, t.c.a, t.c.b, func.sum(t.c.conflict))
+                 .where(t.c.modality.in_(list(modalities))).group_by(t.c.week, t.c.a, t.c.b))
     for row in conn.execute(query):
         yield row[0], row[1], row[2], int(row[3])
 

@@ -52,8 +52,8 @@ def dyad(store: StoreDep, cache: CacheDep, a: params.ActorPath, b: params.ActorP
 
 
 @router.get("/events", summary="Events matching the filters of 'blocwatch events', a page")
-def events(store: StoreDep, p: params.Events) -> views.EventPage:
-    return views.event_page(store, p)
+def events(store: StoreDep, cache: CacheDep, p: params.Events) -> views.EventPage:
+    return views.event_page(store, p, cache.get)
 
 
 @router.get("/events.csv", summary="Every event matching the filters, as CSV",
@@ -94,4 +94,4 @@ def actor(store: StoreDep, cache: CacheDep, code: params.ActorPath, p: params.Ac
 
 @router.get("/alerts", summary="Escalation alerts with their evidence events")
 def alerts(store: StoreDep, cache: CacheDep, p: params.Alerts) -> views.AlertsView:
-    return cache.get("alerts", p, lambda: views.alerts(store, p))
+    return cache.get("alerts", p, lambda: views.alerts(store, p, cache.get))

@@ -112,15 +112,20 @@ class WarmView:
 def default_views(store: Store) -> tuple[WarmView, ...]:
     """The whole history's relations graph (which the overview and the actor pages read),
     then the overview, network and alerts pages (and their JSON twins) as first asked,
-    with the parameters a request without a query string gets, and the pages of the
-    overview's top actors (those with the most events, the slowest to compute)."""
+    with the parameters a request without a query string gets, the count of all events
+    (what the events page pages through), and the pages of the overview's top actors
+    (those with the most events, the slowest to compute)."""
     network, alerts, actor = params.network_params(), params.alert_params(), \
         params.actor_params()
+    listed = params.event_params().filters
     graph = (None, None, ("asserted",), False)  # views.relations_graph's defaults
     return (WarmView("graph", graph, lambda store, memo: views.relations_graph(store)),
+            WarmView("alert-scan", ("week", 0.01, 3, None, ("asserted",)),
+                     lambda store, memo: views.alert_scan(store, None)),
             WarmView("overview", (), views.overview),
             WarmView("network", network, lambda store, memo: views.network(store, network)),
-            WarmView("alerts", alerts, lambda store, memo: views.alerts(store, alerts)),
+            WarmView("alerts", alerts, lambda store, memo: views.alerts(store, alerts, memo)),
+            WarmView("count", listed, lambda store, memo: queries.count_events(store, listed)),
             *(WarmView("actor", (a.code.upper(), actor), partial(_actor, a.code, actor))
               for a in store.actors(limit=views.TOP)))
 

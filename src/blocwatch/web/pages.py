@@ -73,8 +73,9 @@ def dyad(request: Request, store: StoreDep, cache: CacheDep, a: params.ActorPath
 
 
 @router.get("/events")
-def events(request: Request, store: StoreDep, p: params.Events) -> HTMLResponse:
-    view = views.event_page(store, p)
+def events(request: Request, store: StoreDep, cache: CacheDep, p: params.Events
+           ) -> HTMLResponse:
+    view = views.event_page(store, p, cache.get)
     return render(request, "events.html", "events", "Events", view=view,
                   csv_url="/api/events.csv?" + with_query(request, page=None, size=None),
                   prev_url=with_query(request, page=view.page - 1) if view.page > 1 else None,
@@ -101,5 +102,8 @@ def actor(request: Request, store: StoreDep, cache: CacheDep, code: params.Actor
 @router.get("/alerts")
 def alerts(request: Request, store: StoreDep, cache: CacheDep, p: params.Alerts
            ) -> HTMLResponse:
-    return render(request, "alerts.html", "alerts", "Alerts",
-                  view=cache.get("alerts", p, lambda: views.alerts(store, p)))
+    view = cache.get("alerts", p, lambda: views.alerts(store, p, cache.get))
+    return render(request, "alerts.html", "alerts", "Alerts", view=view,
+                  prev_url=with_query(request, page=view.page - 1) if view.page > 1 else None,
+                  next_url=with_query(request, page=view.page + 1)
+                  if view.page < view.pages else None)

@@ -211,6 +211,8 @@ class AlertParams:
     min_events: int
     since: str | None
     modalities: tuple[str, ...]
+    page: int = 1
+    size: int = 50
 
 
 def alert_params(
@@ -222,8 +224,13 @@ def alert_params(
                           Query(description="Fewest conflict events for an alert.")] = 3,
     since: SinceQ = None,
     modality: ModalityQ = [],  # noqa: B006
+    page: Annotated[Annotated[int, Field(ge=1, le=1_000_000)], _or(1),
+                    Query(description="Page number (latest alerts first).")] = 1,
+    size: Annotated[Annotated[int, Field(ge=1, le=500)], _or(50),
+                    Query(description="Alerts per page, each with its evidence.")] = 50,
 ) -> AlertParams:
-    return AlertParams(period, alpha, min_events, since, tuple(modality) or ("asserted",))
+    return AlertParams(period, alpha, min_events, since, tuple(modality) or ("asserted",),
+                       page, size)
 
 
 Network = Annotated[NetworkParams, Depends(network_params)]

@@ -200,24 +200,26 @@ def date_span(store: Store) -> tuple[str | None, str | None]:
     return row[0], row[1]
 
 
-def count_events(store: Store, filters: EventFilter, *, dated: bool = False) -> int:
-    """How many events match ``filters`` (only those with a date if ``dated``): counted
-    on the events table alone (every event has its document)."""
+def count_events(store: Store, filters: EventFilter) -> tuple[int, int]:
+    """How many events match ``filters``, and how many of them have a date: counted in
+    one pass over the events table alone (every event has its document)."""
     e = s.events
-    conditions = [*event_conditions(filters), *([e.c.date.is_not(None)] if dated else [])]
+    query = select(func.count(), func.count(e.c.date)).select_from(e).where(
+        *event_conditions(filters))
     with store.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(e).where(*conditions))
-                   .scalar() or 0)
+        total, dated = conn.execute(query).one()
+    return int(total or 0), int(dated or 0)
 
 
-def page_events(store: Store, filters: EventFilter, offset: int, size: int
-                ) -> list[EventRecord]:
+def page_events(store: Store, filters: EventFilter, offset: int, size: int,
+                dated: int | None = None) -> list[EventRecord]:
     """Events ``offset`` to ``offset + size`` of :meth:`Store.events`'s order (by date,
     undated last, then id): the dated ones along the date index (no sort of them all),
-    then the undated ones by id."""
+    then the undated ones by id.  ``dated``: how many dated events match (counted if not
+    given)."""
     e = s.events
     base = event_query(replace(filters, limit=None)).order_by(None)
-    dated = count_events(store, filters, dated=True)
+    dated = count_events(store, filters)[1] if dated is None else dated
     with store.engine.connect() as conn:
         rows = [] if offset >= dated else [_record(row) for row in conn.execute(
             base.where(e.c.date.is_not(None)).order_by(e.c.date, e.c.id)

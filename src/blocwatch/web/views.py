@@ -139,16 +139,31 @@ def overview(store: Store, memo: Memo | None = None) -> Overview:
     first, last = queries.date_span(store)
     return Overview(store.counts(), first, last, tuple(dyads[:TOP]),
                     tuple(store.actors(limit=TOP)),
-                    _alert_views(store, analysis_store.escalation_alerts(store), limit=5),
+                    _alert_views(store, alert_scan(store, None, memo), limit=5),
                     tuple(queries.latest_documents(store, TOP)))
 
 
+def alert_scan(store: Store, p: AlertParams | None, memo: Memo | None = None
+               ) -> list[Alert]:
+    """The alerts of ``p`` (the defaults if None), latest first (period, then dyad), from
+    ``memo`` if given: the overview and every page of the alerts share one scan."""
+    p = p or AlertParams("week", 0.01, 3, None, ("asserted",))
+
+    def scan() -> list[Alert]:
+        found = analysis_store.escalation_alerts(
+            store, period=p.period, alpha=p.alpha, min_events=p.min_events, since=p.since,
+            modalities=p.modalities)
+        return sorted(found, key=lambda x: (x.period, x.dyad[0], x.dyad[1]), reverse=True)
+    asked = (p.period, p.alpha, p.min_events, p.since, p.modalities)
+    return memo("alert-scan", asked, scan) if memo else scan()  # type: ignore[no-any-return]
+
+
 def _alert_views(store: Store, alerts: Sequence[Alert], *, period: str = "week",
-                 modalities: Sequence[str] = ("asserted",), limit: int | None = None
-                 ) -> tuple[AlertView, ...]:
-    """The latest ``limit`` alerts (all by default) with their evidence events."""
-    latest = sorted(alerts, key=lambda x: (x.period, x.dyad[0], x.dyad[1]), reverse=True)
-    latest = latest[:limit] if limit is not None else latest
+                 modalities: Sequence[str] = ("asserted",), limit: int | None = None,
+                 offset: int = 0) -> tuple[AlertView, ...]:
+    """Alerts ``offset`` to ``offset + limit`` (all by default) of ``alerts`` (latest
+    first) with their evidence events."""
+    latest = list(alerts[offset:offset + limit] if limit is not None else alerts[offset:])
     codes: dict[str, set[str]] = defaultdict(set)  # country-level key -> actor codes
     for a in ActorIndex.load(store).actors:
         codes[ActorIndex.key(a, False)].add(a.code)
@@ -289,13 +304,17 @@ class EventPage:
     events: tuple[EventView, ...]
 
 
-def event_page(store: Store, p: EventParams) -> EventPage:
-    total = queries.count_events(store, p.filters)
+def event_page(store: Store, p: EventParams, memo: Memo | None = None) -> EventPage:
+    """A page of events; their counts kept in ``memo`` (as for :func:`actor`) if given, so
+    that paging through a filter counts its events once per write."""
+    def count() -> tuple[int, int]:
+        return queries.count_events(store, p.filters)
+    total, dated = memo("count", p.filters, count) if memo else count()
     pages = max(1, math.ceil(total / p.size))
     if p.page > pages:
         raise NotFound(f"page {p.page} does not exist: {total} event(s) make {pages} page(s) "
                        f"of {p.size}; use page 1 to {pages}")
-    rows = queries.page_events(store, p.filters, (p.page - 1) * p.size, p.size)
+    rows = queries.page_events(store, p.filters, (p.page - 1) * p.size, p.size, dated)
     return EventPage(p.filters, p.page, p.size, total, pages,
                      tuple(event_view(r) for r in rows))
 
@@ -501,15 +520,25 @@ class AlertsView:
     min_events: int
     since: str | None
     modalities: tuple[str, ...]
-    alerts: tuple[AlertView, ...]
+    alerts: tuple[AlertView, ...]  # this page's
+    total: int  # alerts on every page
+    page: int
+    size: int
+    pages: int
 
 
-def alerts(store: Store, p: AlertParams) -> AlertsView:
-    found = analysis_store.escalation_alerts(store, period=p.period, alpha=p.alpha,
-                                             min_events=p.min_events, since=p.since,
-                                             modalities=p.modalities)
-    return AlertsView(p.period, p.alpha, p.min_events, p.since, p.modalities,
-                      _alert_views(store, found, period=p.period, modalities=p.modalities))
+def alerts(store: Store, p: AlertParams, memo: Memo | None = None) -> AlertsView:
+    """A page of the alerts (latest first), each with its evidence events; the scan kept in
+    ``memo`` if given (as for :func:`actor`)."""
+    found = alert_scan(store, p, memo)
+    pages = max(1, math.ceil(len(found) / p.size))
+    if p.page > pages:
+        raise NotFound(f"page {p.page} does not exist: {len(found)} alert(s) make {pages} "
+                       f"page(s) of {p.size}; use page 1 to {pages}")
+    shown = _alert_views(store, found, period=p.period, modalities=p.modalities,
+                         limit=p.size, offset=(p.page - 1) * p.size)
+    return AlertsView(p.period, p.alpha, p.min_events, p.since, p.modalities, shown,
+                      len(found), p.page, p.size, pages)
 
 
 def events_by_period(series: Sequence[DyadPeriod] | Sequence[ActorPeriod],
