@@ -106,7 +106,8 @@ def _insert(conn: Connection, table: Table, rows: Iterator[dict]) -> None:
 
 def _copy(conn: Connection, table: Table, rows: Iterator[dict]) -> None:
     """PostgreSQL's COPY FROM STDIN (psycopg 3), ids numbered by the table's sequence as
-    an insert would; about ten times faster than executemany at 10^7 rows."""
+    an insert would (10^7 events: 21 minutes in all, against 30 with executemany; the
+    indexes' upkeep and the aggregates' backfill are most of it)."""
     first = next(rows)
     names = list(first)
     raw = conn.connection.driver_connection

@@ -120,8 +120,8 @@ def default_views(store: Store) -> tuple[WarmView, ...]:
     listed = params.event_params().filters
     graph = (None, None, ("asserted",), False)  # views.relations_graph's defaults
     return (WarmView("graph", graph, lambda store, memo: views.relations_graph(store)),
-            WarmView("alert-scan", ("week", 0.01, 3, None, ("asserted",)),
-                     lambda store, memo: views.alert_scan(store, None)),
+            WarmView("alert-scan", views.alert_scan_key(alerts),
+                     lambda store, memo: views.alert_scan(store, alerts)),
             WarmView("overview", (), views.overview),
             WarmView("network", network, lambda store, memo: views.network(store, network)),
             WarmView("alerts", alerts, lambda store, memo: views.alerts(store, alerts, memo)),

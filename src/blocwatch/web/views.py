@@ -28,7 +28,14 @@ from blocwatch.records import ActorRef, Event
 from blocwatch.store.database import EventFilter, Store, StoreCounts, StoredActor, StoredDocument
 from blocwatch.web import queries
 from blocwatch.web.charts import bloc_colour, network_positions
-from blocwatch.web.params import ActorParams, AlertParams, DyadParams, EventParams, NetworkParams
+from blocwatch.web.params import (
+    ActorParams,
+    AlertParams,
+    DyadParams,
+    EventParams,
+    NetworkParams,
+    alert_params,
+)
 from blocwatch.web.problems import BadInput, NotFound
 from blocwatch.web.queries import EventRecord, Mention, StoredQuote
 
@@ -147,15 +154,21 @@ def alert_scan(store: Store, p: AlertParams | None, memo: Memo | None = None
                ) -> list[Alert]:
     """The alerts of ``p`` (the defaults if None), latest first (period, then dyad), from
     ``memo`` if given: the overview and every page of the alerts share one scan."""
-    p = p or AlertParams("week", 0.01, 3, None, ("asserted",))
+    p = p or alert_params()
 
     def scan() -> list[Alert]:
         found = analysis_store.escalation_alerts(
             store, period=p.period, alpha=p.alpha, min_events=p.min_events, since=p.since,
             modalities=p.modalities)
         return sorted(found, key=lambda x: (x.period, x.dyad[0], x.dyad[1]), reverse=True)
-    asked = (p.period, p.alpha, p.min_events, p.since, p.modalities)
-    return memo("alert-scan", asked, scan) if memo else scan()  # type: ignore[no-any-return]
+    if not memo:
+        return scan()
+    return memo("alert-scan", alert_scan_key(p), scan)  # type: ignore[no-any-return]
+
+
+def alert_scan_key(p: AlertParams) -> tuple[Any, ...]:
+    """What an alert scan depends on (not the page shown)."""
+    return (p.period, p.alpha, p.min_events, p.since, p.modalities)
 
 
 def _alert_views(store: Store, alerts: Sequence[Alert], *, period: str = "week",
