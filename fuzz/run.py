@@ -53,7 +53,8 @@ def _child(name: str, seconds: int, work: Path) -> None:
     log = os.open(work / "log.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(log, 1)
     os.dup2(log, 2)
-    scratch = Path(tempfile.mkdtemp(prefix=f"blocwatch-fuzz-{name}-"))
+    scratch = work / "scratch"  # inside the run's folder: libFuzzer's exit cleans nothing
+    scratch.mkdir(exist_ok=True)
     argv = [f"fuzz_{name}", f"-max_total_time={seconds}", "-timeout=20", "-rss_limit_mb=3072",
             "-print_final_stats=1", f"-artifact_prefix={crashes}/", str(corpus)]
     atheris.Setup(argv, lambda data: module.check(data, scratch))
