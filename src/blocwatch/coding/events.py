@@ -86,7 +86,7 @@ class EventCoder:
         index = {i: m for m in item.mentions for i in range(m.start, m.end)}
         out: list[Event] = []
         for tok in item.sent:
-            if not _verb_like(tok) or under_appeal(tok):
+            if not _verb_like(tok) or not_coded(tok):
                 continue
             for entry in self._entries_for(tok):
                 events = self._try_entry(item, ctx, index, tok, entry, out)
@@ -354,6 +354,9 @@ def verb_code(lexicon: Lexicon, verb: Token, code: str,
 def _verb_like(tok: Token) -> bool:
     """Verbs, and participles the tagger calls adjectives ("Belarusian police assaulted
     journalists")."""
+    if tok.dep_ == "amod":
+        return False  # a participle describing a noun: "visiting Saudi Crown Prince",
+        # "fleeing civilians", "the rebel-held enclave"
     if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
         return True
     return tok.pos_ == "ADJ" and tok.dep_ in ("ROOT", "conj", "ccomp", "advcl", "relcl") \
@@ -381,6 +384,25 @@ def _noun_entries(lexicon: Lexicon, noun: Token) -> tuple[VerbEntry, ...]:
         if found:
             return found
     return ()
+
+
+def not_coded(tok: Token) -> bool:
+    """Verbs no layer codes: the act appealed for (:func:`under_appeal`) and participles
+    that describe a noun ("visiting Saudi Crown Prince", "fleeing civilians")."""
+    return tok.dep_ == "amod" or others_plan(tok) or under_appeal(tok)
+
+
+def others_plan(tok: Token) -> bool:
+    """An act that is the content of someone's decision, request or offer ("praised
+    Trump's decision to recognise Jerusalem", "refused a request from the Times to visit
+    the prison"): the noun's owner, not the sentence's subject, would act, and only
+    maybe; the event is the reaction to it."""
+    if tok.dep_ != "acl" or tok.tag_ != "VB" or tok.head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    noun = tok.head
+    return any(c.dep_ == "poss" and c.lower_ not in PRONOUNS | SPEAKER_PRONOUNS
+               for c in noun.children) or any(
+        p.dep_ == "prep" and p.lower_ in ("by", "from") for p in noun.children)
 
 
 def under_appeal(tok: Token) -> bool:
