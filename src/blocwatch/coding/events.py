@@ -189,7 +189,8 @@ class EventCoder:
             mood_mutual = True
         else:
             mood_mutual = mood == "asserted"
-        if not targets and not entry.no_target:
+        if not targets and not (entry.no_target and (
+                pairs is not None or not entry.mutual or _own_subject(verb, subj_tok))):
             return []
         attribution = self.attribution(item, ctx, index, verb)
         events = []
@@ -349,6 +350,14 @@ def verb_code(lexicon: Lexicon, verb: Token, code: str,
     elif shift == "attempt":
         code = attempt_code(base)
     return code, mood
+
+
+def _own_subject(verb: Token, subj: Token | None) -> bool:
+    """Whether the subject is the verb's own ("NATO ministers are discussing nuclear
+    planning"), not inherited by a purpose or complement clause ("offered to meet ... to
+    discuss the issue", "appealed to Ethiopia to resume negotiations"): a talk with no
+    partner named is coded only when it is asserted of its subject."""
+    return subj is not None and subj.head.i == verb.i
 
 
 def _verb_like(tok: Token) -> bool:
