@@ -217,7 +217,7 @@ class EventCoder:
                         if tok.i in index:
                             continue
                         tokens = [t for t in frames.children(tok, "poss", "compound", "amod")
-                                  if t.lower_ not in PRONOUNS]
+                                  if t.lower_ not in PRONOUNS] + _agents_of(tok)
                     else:
                         tokens = [tok]
                     found = [m for t in tokens
@@ -350,6 +350,16 @@ def verb_code(lexicon: Lexicon, verb: Token, code: str,
     elif shift == "attempt":
         code = attempt_code(base)
     return code, mood
+
+
+def _agents_of(noun: Token) -> list[Token]:
+    """Who did what a noun names: "a protest by white farmers", "the threats made by the
+    United States" (also on a noun conjoined with it)."""
+    nouns = [noun, *(c for c in noun.children if c.dep_ == "conj")]
+    heads = [*nouns, *(a for n in nouns for a in n.children
+                       if a.dep_ == "acl" and a.tag_ == "VBN")]
+    return [o for h in heads for p in h.children if p.dep_ in ("prep", "agent")
+            and p.lower_ == "by" for o in p.children if o.dep_ == "pobj"]
 
 
 def _own_subject(verb: Token, subj: Token | None) -> bool:
