@@ -103,7 +103,7 @@ class EventCoder:
                 if events:
                     out += events
                     break
-        return out
+        return _without_bare_governors(item.sent, out)
 
     def _try_nominal(self, item: SentenceInput, ctx: ArticleContext,
                      index: dict[int, Mention], noun: Token, entry: VerbEntry) -> list[Event]:
@@ -350,6 +350,23 @@ def verb_code(lexicon: Lexicon, verb: Token, code: str,
     elif shift == "attempt":
         code = attempt_code(base)
     return code, mood
+
+
+def _without_bare_governors(sent: Span, events: list[Event]) -> list[Event]:
+    """Drop a targetless event whose verb governs another event ("threatened to cut ties
+    with Israel": the cut is the event, the threat its modality)."""
+    starts = {_verb_token(sent, e).i for e in events}
+    return [e for e in events if e.target is not None
+            or not _governs(_verb_token(sent, e), starts)]
+
+
+def _governs(verb: Token, verbs: set[int]) -> bool:
+    stack = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
+    for _ in range(3):
+        if any(t.i in verbs for t in stack):
+            return True
+        stack = [c for t in stack for c in t.children if c.dep_ in ("xcomp", "ccomp", "conj")]
+    return False
 
 
 def _agents_of(noun: Token) -> list[Token]:
