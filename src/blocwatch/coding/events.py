@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
-from blocwatch.coding.actors import Mention
+from blocwatch.coding.actors import UNKNOWN_COUNTRY, Mention
 from blocwatch.coding.modality import (
     APPEAL_VERBS,
     attempt_code,
@@ -41,6 +41,10 @@ EVENT_NOUNS = {
     "accusation": ("11",), "allegation": ("11",), "claim": ("11", "01"), "criticism": ("11",),
     "ultimatum": ("13",), "threat": ("13",), "warning": ("13",),
 }
+# Roots coded from a passive with no agent ("was sentenced", "were arrested", "was
+# abducted"): coercion and assault, whose agent (police, courts, unknown attackers) news
+# often leaves out.
+AGENTLESS_ROOTS = frozenset({"17", "18"})
 _REJECTION_OF = {"036": "125", "02": "122", "10": "124", "030": "120", "057": "127"}
 
 
@@ -174,6 +178,8 @@ class EventCoder:
                 and subj_tok.lower_ in SPEAKER_PRONOUNS:
             sources = [replace(item.quote_speaker, start=subj_tok.i, end=subj_tok.i + 1)]
         if not sources:
+            if passive and subj_tok is None and entry.code[:2] in AGENTLESS_ROOTS:
+                return self._agentless(item, ctx, index, verb, noun, entry)
             return None if not entry.nouns else []
         code, mood = verb_code(self.lexicon, verb, entry.code, entry.modality)
         targets, target_role = self._targets(item, ctx, index, verb, noun, entry, passive,
@@ -205,6 +211,21 @@ class EventCoder:
                 events.append(self._event(item, tgt, src, code, mood, attribution, verb,
                                           entry, target_role))
         return events
+
+    def _agentless(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
+                   verb: Token, noun: Token | None, entry: VerbEntry) -> list[Event] | None:
+        """"Libby was sentenced to 30 months", "three journalists were arrested": a coercive
+        act in the passive with no agent named (police, courts) has CAMEO's unknown actor
+        ``---`` as source (no span); its target is the passive subject."""
+        targets, role = self._targets(item, ctx, index, verb, noun, entry, True, [])
+        if not targets:
+            return None if not entry.nouns else []
+        code, mood = verb_code(self.lexicon, verb, entry.code, entry.modality)
+        attribution = self.attribution(item, ctx, index, verb)
+        at = verb.idx - item.sent.start_char
+        unknown = ActorRef(UNKNOWN_COUNTRY, None, None, None, "", at, at)
+        return [replace(self._event(item, tgt, tgt, code, mood, attribution, verb, entry, role),
+                        source=unknown) for tgt in targets]
 
     def _targets(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
                  verb: Token, noun: Token | None, entry: VerbEntry, passive: bool,
