@@ -66,3 +66,11 @@ def test_switch_off(coder: Coder) -> None:
     assert off.kb.lookup(["abu", "sayyaf"]) == ()
     assert _triples(off, "Israel banished Palestinian families.") == []
     assert _triples(off, "Russia attacked Ukraine.") == [("RUS", "19", "UKR", "attack")]
+
+
+def test_thing_modifier_is_no_target(coder: Coder) -> None:
+    """"stormed a migrant camp": the actor naming the kind of a thing is no target."""
+    [event] = [e for e in coder.code_text("French police stormed a migrant camp in Calais "
+                                          "on Sunday.", date="2018-01-01")
+               if e.rule.startswith("base:")]
+    assert (event.source.code, event.root, event.target) == ("FRACOP", "19", None)

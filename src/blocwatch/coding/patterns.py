@@ -18,12 +18,14 @@ a dyad and root the lexicon coded in the same sentence.  The ``rule`` of an even
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from spacy.tokens import Token
 
 from blocwatch.coding.actors import Mention
 from blocwatch.coding.casualties import MEANS
 from blocwatch.coding.events import ArticleContext, SentenceInput, build_event, verb_code
+from blocwatch.coding.screens import same_organisation
 from blocwatch.knowledge.baselayer import BaseLayer
 from blocwatch.knowledge.lexicon import Lexicon
 from blocwatch.petrarch.dictionaries import is_null
@@ -110,8 +112,12 @@ class PatternCoder:
         src = _mention(found.source, by_span, index)
         tgt = _mention(found.target, by_span, index) if found.target else None
         span = item.sent.doc[found.hit.start:found.hit.end]
-        return build_event(self.lexicon, item, src, tgt, code, mood,
-                           attribution(item, ctx, index, verb), span, f"base:{found.rule}")
+        event = build_event(self.lexicon, item, src, tgt, code, mood,
+                            attribution(item, ctx, index, verb), span, f"base:{found.rule}")
+        if tgt is not None and _thing_modifier(item.sent.doc[tgt.end - 1], index) \
+                and not same_organisation(event):  # (left for the screen to drop)
+            return replace(event, target=None)
+        return event
 
 
 def _mention(unit: Unit, by_span: dict[tuple[int, int], Mention],
@@ -121,6 +127,13 @@ def _mention(unit: Unit, by_span: dict[tuple[int, int], Mention],
     if found is None:
         found = next(m for i, m in sorted(index.items()) if unit.start <= i < unit.end)
     return found
+
+
+def _thing_modifier(last: Token, index: dict[int, Mention]) -> bool:
+    """Whether an actor only names the kind of a thing ("a police checkpoint", "a migrant
+    camp", "the Kirkuk-Baniyas pipeline"): the pattern's first actor after the verb is then
+    no target, and the event has none."""
+    return last.dep_ == "compound" and last.head.pos_ == "NOUN" and last.head.i not in index
 
 
 def _thing_subject(verb: Token, index: dict[int, Mention]) -> bool:
