@@ -42,3 +42,12 @@ def test_unknown_source_has_no_span(coder) -> None:  # type: ignore[no-untyped-d
     assert (event.source.code, event.source.text, event.cameo) == ("---", "", "1833")
     assert event.source.start == event.source.end == event.verb.start
     assert event.target is not None and event.target.code == "IRQCOP"
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The missiles fired by the Israeli military struck an arms depot of the Syrian army.",
+     ["ISRMIL|Israeli military 194 SYRMIL"]),
+    ("The storm hit the coast of Japan.", []),
+])
+def test_weapon_subjects(coder, sentence: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert _casualties(coder, sentence) == expected

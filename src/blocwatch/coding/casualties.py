@@ -64,6 +64,10 @@ DISASTERS = frozenset({
 # "after Typhoon Mitag lashed South Korea"): their subject is a cause.
 CAUSE_MARKS = frozenset({"when", "after", "as"})
 DEFAULT_CODE = "180"
+# Verbs whose subject can be the weapon ("missiles struck an arms depot of the Syrian
+# army", "air strikes pounded rebel positions"): coded, active only, when the subject is
+# an attack's means; the target is the object's actor.
+STRIKE_VERBS = frozenset({"strike", "hit", "pound", "target", "bombard", "shell", "rock"})
 
 
 class CasualtyCoder:
@@ -80,7 +84,8 @@ class CasualtyCoder:
         for verb in item.sent:
             if verb.pos_ != "VERB" or verb.idx - item.sent.start_char in taken:
                 continue
-            if verb.lemma_.lower() in KILL_VERBS:
+            lemma = verb.lemma_.lower()
+            if lemma in KILL_VERBS or (lemma in STRIKE_VERBS and not frames.subject(verb)[1]):
                 out += self._verb(item, ctx, index, verb)
             elif _death(verb):
                 out += self._death(item, ctx, index, verb)
@@ -114,8 +119,8 @@ class CasualtyCoder:
             victims = [c for c in verb.children if c.dep_ == "dobj"]
             causes = [subj]
         means, code, source = self._cause(causes, item, ctx, index)
-        if code == "":
-            return []  # accidents and disasters are no political events
+        if code == "" or (code is None and verb.lemma_.lower() in STRIKE_VERBS):
+            return []  # accidents and disasters are no political events; "hit" needs a weapon
         targets = [m for v in victims for m in self._victims(v, item, ctx, index)]
         out = []
         for target in targets:

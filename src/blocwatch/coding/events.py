@@ -306,7 +306,7 @@ class EventCoder:
         invasion", "a Taliban attack", "an Israeli air strike", also inside "in an Israeli
         air strike", where the demonym reads as a place) or its "by" agent."""
         for tok in [*frames.children(noun, "poss", "compound", "amod", "nmod"),
-                    *frames.role_tokens(noun, None, "prep:by", False)]:
+                    *frames.role_tokens(noun, None, "prep:by", False), *_agents_of(noun)]:
             found = [replace(m, locative=False) for m in self.actors_of(
                 tok, item, ctx, index, None, allow_locative=True)
                      if not m.locative or m.kind == "demonym"]
