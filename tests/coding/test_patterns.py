@@ -74,3 +74,11 @@ def test_thing_modifier_is_no_target(coder: Coder) -> None:
                                           "on Sunday.", date="2018-01-01")
                if e.rule.startswith("base:")]
     assert (event.source.code, event.root, event.target) == ("FRACOP", "19", None)
+
+
+def test_military_asset_names_its_owner(coder: Coder) -> None:
+    """"hit Hamas positions": an armed actor's positions and bases name the target."""
+    found = [(e.source.code, e.target.code if e.target else None)
+             for e in coder.code_text("Israeli air strikes hit Hamas positions in Gaza.",
+                                      date="2018-01-01")]
+    assert ("ISR", "PSEINS") in found

@@ -133,7 +133,15 @@ def _thing_modifier(last: Token, index: dict[int, Mention]) -> bool:
     """Whether an actor only names the kind of a thing ("a police checkpoint", "a migrant
     camp", "the Kirkuk-Baniyas pipeline"): the pattern's first actor after the verb is then
     no target, and the event has none."""
-    return last.dep_ == "compound" and last.head.pos_ == "NOUN" and last.head.i not in index
+    head = last.head
+    return last.dep_ == "compound" and head.pos_ == "NOUN" and head.i not in index \
+        and head.lemma_.lower() not in MILITARY_ASSETS
+
+
+# What an armed actor holds: "Hamas positions", "an Afghan army base" name their owner.
+MILITARY_ASSETS = frozenset({"position", "base", "headquarters", "target", "stronghold",
+                             "outpost", "convoy", "depot", "post", "garrison", "vessel",
+                             "ship", "aircraft", "jet", "plane", "drone", "troop", "unit"})
 
 
 def _thing_subject(verb: Token, index: dict[int, Mention]) -> bool:
