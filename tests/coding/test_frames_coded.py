@@ -25,3 +25,9 @@ def test_others_plan_is_not_coded(coder, sentence: str, expected: list[str]) -> 
 def test_own_decision_is_coded(coder) -> None:  # type: ignore[no-untyped-def]
     found = _events(coder, "Trump announced his decision to withdraw troops from Syria.")
     assert "USAGOV 08 SYR withdraw" in found
+
+
+def test_prevented_act_is_not_coded(coder) -> None:  # type: ignore[no-untyped-def]
+    found = _events(coder, "A Turkish court has released German journalist Mesale Tolu but "
+                           "barred her from leaving Turkey.")
+    assert not [e for e in found if e.endswith(" leaving")], found

@@ -446,7 +446,18 @@ def _noun_entries(lexicon: Lexicon, noun: Token) -> tuple[VerbEntry, ...]:
 def not_coded(tok: Token) -> bool:
     """Verbs no layer codes: the act appealed for (:func:`under_appeal`) and participles
     that describe a noun ("visiting Saudi Crown Prince", "fleeing civilians")."""
-    return tok.dep_ == "amod" or others_plan(tok) or under_appeal(tok)
+    return tok.dep_ == "amod" or others_plan(tok) or prevented(tok) or under_appeal(tok)
+
+
+_PREVENT = frozenset({"bar", "prevent", "stop", "ban", "block", "prohibit", "deter", "keep",
+                      "refrain", "restrain", "forbid", "exclude", "dissuade", "discourage"})
+
+
+def prevented(tok: Token) -> bool:
+    """The act someone is barred from ("barred her from leaving Turkey", "refrained from
+    attacking"): it did not happen; the barring is the event."""
+    return tok.dep_ == "pcomp" and tok.head.lower_ == "from" \
+        and tok.head.head.lemma_.lower() in _PREVENT
 
 
 def others_plan(tok: Token) -> bool:
