@@ -82,3 +82,13 @@ def test_military_asset_names_its_owner(coder: Coder) -> None:
              for e in coder.code_text("Israeli air strikes hit Hamas positions in Gaza.",
                                       date="2018-01-01")]
     assert ("ISR", "PSEINS") in found
+
+
+def test_topic_of_a_talk_is_no_partner(coder: Coder) -> None:
+    """"held talks ... to discuss the Iranian presence": the lexicon found no partner of
+    "discuss", and the pattern's first actor after it is the topic."""
+    found = [(e.verb.text, e.target.code if e.target else None) for e in coder.code_text(
+        "Russian Foreign Minister Sergey Lavrov held talks in Jerusalem with Israeli Prime "
+        "Minister Benjamin Netanyahu to discuss the Iranian presence in Syria.",
+        date="2018-07-23")]
+    assert not [f for f in found if f[1] == "IRN"], found

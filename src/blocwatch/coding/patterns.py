@@ -94,7 +94,8 @@ class PatternCoder:
         out: list[Event] = []
         for found in self.verbs.code_sentence(pctx, ActorGroups(pctx, bare_agents=False)):
             verb = found.hit.token
-            if verb.i in taken or skip(verb) or _thing_subject(verb, index):
+            if verb.i in taken or skip(verb) or _thing_subject(verb, index) \
+                    or self._mutual_declined(verb):
                 continue
             event = self._event(item, ctx, index, found, by_span, attribution)
             key = (event.source.code, event.target.code if event.target else "", event.root)
@@ -103,6 +104,14 @@ class PatternCoder:
                 out.append(event)
         verbs = {_verb_start(sent, e) for e in [*coded, *out]}
         return [e for e in out if not _governs(sent.doc[_verb_start(sent, e)], verbs)]
+
+    def _mutual_declined(self, verb: Token) -> bool:
+        """Whether the lexicon has a plain entry of a talk between two sides for the verb
+        ("meet", "discuss", "negotiate") and found no partner: the pattern's first actor
+        after the verb is then mostly the topic ("to discuss the Iranian presence in
+        Syria"), no partner."""
+        return any(e.mutual and not e.nouns and not e.particle and e.code.startswith("04")
+                   for e in self.lexicon.by_verb.get(verb.lemma_.lower(), ()))
 
     def _event(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
                found: VerbEvent, by_span: dict[tuple[int, int], Mention],
