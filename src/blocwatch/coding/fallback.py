@@ -8,12 +8,13 @@
    its first verb (the root first, then the verbs below it) whose subject is an actor:
    that actor, the first actor the verb reaches as object or through a preposition (not
    a place; else one a level deeper: "lifted restrictions on Olmert", "carried out air
-   strikes, killing dozens of Islamic State fighters"), the model's root within the class (its generic code, "190"), the verb's
-   modality and attribution.  Its ``rule`` is ``learned:C:RR`` (class, root).  With no
-   target, a verb whose own dictionary code is of another class than the model's ("North
-   Korea fired a missile" read as verbal conflict) gives no event; with that rule dropped
-   entirely (no target: no event) the in-sample ConfliBERT class F1 falls by about
-   0.08, since many real conflict sentences name no target actor.
+   strikes, killing dozens of Islamic State fighters"), the model's root within the
+   class (its generic code, "190"), the verb's modality and attribution.  Its ``rule``
+   is ``learned:C:RR`` (class, root).  With no target, a verb whose own dictionary code
+   is of another class than the model's ("North Korea fired a missile" read as verbal
+   conflict) gives no event; with that rule dropped entirely (no target: no event) the
+   in-sample ConfliBERT class F1 falls by about 0.08, since many real conflict sentences
+   name no target actor.
 
 How the two thresholds were chosen: with 5-fold cross-validated models
 (scripts/train_sentence_model.py --folds 5, scripts/accuracy_report.py --cv) on the
