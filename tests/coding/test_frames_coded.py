@@ -31,3 +31,13 @@ def test_prevented_act_is_not_coded(coder) -> None:  # type: ignore[no-untyped-d
     found = _events(coder, "A Turkish court has released German journalist Mesale Tolu but "
                            "barred her from leaving Turkey.")
     assert not [e for e in found if e.endswith(" leaving")], found
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Three Turkish journalists were arrested on Monday.", ["--- 17 TURMED arrested"]),
+    ("A Kyrgyz journalist was jailed for four years.", ["--- 17 KGZMED jailed"]),
+])
+def test_agentless_passive_has_unknown_source(coder, sentence: str,  # type: ignore[no-untyped-def]
+                                              expected: list[str]) -> None:
+    """(Not in the golden table: its scorer reads a source key "---" as no actor.)"""
+    assert _events(coder, sentence) == expected
