@@ -22,6 +22,14 @@ def _casualties(coder, sentence: str) -> list[str]:  # type: ignore[no-untyped-d
     ("Five Palestinians were killed in an Israeli air strike on Gaza.", ["ISR|Israeli 195 PSE"]),
     # accidents and disasters, and killings by a named actor (the frame coder's), are not
     ("Twelve people were killed in a bus crash in Kenya.", []),
+    ("Twelve people were killed when an earthquake struck northern Iran.", []),
+    ("At least six people have been killed and several others are missing after Typhoon "
+     "Mitag lashed South Korea with heavy rain.", []),
+    ("The former president died in hospital on Monday.", []),
+    # deaths in an attack, and killings whose cause is a clause ("when ISIL launched ...")
+    ("Seven people died in a rocket attack on Monday.", ["---| 194 ---CVL"]),
+    ("Five soldiers were killed when a roadside bomb exploded in Kandahar.",
+     ["---| 1833 AFGMIL"]),
     ("Russian troops killed three civilians in Donetsk.", []),
 ])
 def test_casualty_events(coder, sentence: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -34,3 +42,12 @@ def test_unknown_source_has_no_span(coder) -> None:  # type: ignore[no-untyped-d
     assert (event.source.code, event.source.text, event.cameo) == ("---", "", "1833")
     assert event.source.start == event.source.end == event.verb.start
     assert event.target is not None and event.target.code == "IRQCOP"
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The missiles fired by the Israeli military struck an arms depot of the Syrian army.",
+     ["ISRMIL|Israeli military 194 SYRMIL"]),
+    ("The storm hit the coast of Japan.", []),
+])
+def test_weapon_subjects(coder, sentence: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert _casualties(coder, sentence) == expected

@@ -135,3 +135,18 @@ def test_fold_coder_routes_by_text(coder: Coder) -> None:
     folds = FoldCoder(coder, models)
     [coded] = list(folds.code_articles([Article(id="a", text=text, date="2024-01-01")]))
     assert [e.rule for e in coded.events] == ["learned:4:19"]
+
+
+@pytest.mark.parametrize(("sentence", "verb", "expected"), [
+    ("The army carried out air strikes, killing dozens of Islamic State fighters.", "carried",
+     {"dozens", "fighters"}),
+    ("The president lifted restrictions on Olmert.", "lifted", {"Olmert"}),
+])
+def test_fallback_targets_a_level_deeper(coder: Coder, sentence: str, verb: str,
+                                         expected: set[str]) -> None:
+    from blocwatch.coding import fallback
+
+    doc = coder.nlp(sentence)
+    tok = next(t for t in doc if t.text == verb)
+    slots = [c for c in tok.children if c.dep_ == "dobj"]
+    assert {t.text for t in fallback._deeper(slots, tok)} == expected

@@ -18,6 +18,12 @@ import pytest
      ["NGAINS 190 NGAMIL clashes.n", "NGAMIL 190 NGAINS clashes.n"]),
     # the light noun of an appeal is the appeal's, not an event of its own
     ("Qatar called for talks between the United States and Iran.", []),
+    # protests need an owner, no target ("strike" alone is no protest)
+    ("Saddam Hussein appeared in court for the first time since his hunger strike.",
+     ["IRQELI 140 - protest.n"]),
+    ("Thousands joined a protest by Kenyan opposition supporters in Nairobi.",
+     ["KENOPP 140 - protest.n"]),
+    ("A US strike on the Syrian airbase destroyed six jets.", []),
     # no target actor: no event
     ("An air strike by government forces hit a market in Idlib.", []),
 ])

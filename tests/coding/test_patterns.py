@@ -66,3 +66,29 @@ def test_switch_off(coder: Coder) -> None:
     assert off.kb.lookup(["abu", "sayyaf"]) == ()
     assert _triples(off, "Israel banished Palestinian families.") == []
     assert _triples(off, "Russia attacked Ukraine.") == [("RUS", "19", "UKR", "attack")]
+
+
+def test_thing_modifier_is_no_target(coder: Coder) -> None:
+    """"stormed a migrant camp": the actor naming the kind of a thing is no target."""
+    [event] = [e for e in coder.code_text("French police stormed a migrant camp in Calais "
+                                          "on Sunday.", date="2018-01-01")
+               if e.rule.startswith("base:")]
+    assert (event.source.code, event.root, event.target) == ("FRACOP", "19", None)
+
+
+def test_military_asset_names_its_owner(coder: Coder) -> None:
+    """"hit Hamas positions": an armed actor's positions and bases name the target."""
+    found = [(e.source.code, e.target.code if e.target else None)
+             for e in coder.code_text("Israeli air strikes hit Hamas positions in Gaza.",
+                                      date="2018-01-01")]
+    assert ("ISR", "PSEINS") in found
+
+
+def test_topic_of_a_talk_is_no_partner(coder: Coder) -> None:
+    """"held talks ... to discuss the Iranian presence": the lexicon found no partner of
+    "discuss", and the pattern's first actor after it is the topic."""
+    found = [(e.verb.text, e.target.code if e.target else None) for e in coder.code_text(
+        "Russian Foreign Minister Sergey Lavrov held talks in Jerusalem with Israeli Prime "
+        "Minister Benjamin Netanyahu to discuss the Iranian presence in Syria.",
+        date="2018-07-23")]
+    assert not [f for f in found if f[1] == "IRN"], found

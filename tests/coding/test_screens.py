@@ -21,6 +21,9 @@ def _events(coder, sentence: str) -> list[str]:
     ("Germany defeated France 3-0 at the European championship.", "DEU"),
     ("\"China is bullying the Philippines,\" the Philippine foreign minister told reporters.",
      "PHLGOV 01"),
+    # talking to the press is a statement, not a consultation (both directions go)
+    ("President Donald Trump speaks to reporters as he departs the White House.", "USAGOV"),
+    ("President Donald Trump speaks to reporters as he departs the White House.", "USAMED"),
     ("The Security Council voted to extend the UN peacekeeping mission in Lebanon.",
      "IGOUNOSEC"),
 ])
@@ -37,6 +40,7 @@ def test_screened_out(coder, sentence: str, gone: str) -> None:
     ("Russia defeated Ukrainian forces near Bakhmut.", "RUS"),
     ("\"China is bullying the Philippines,\" the Philippine foreign minister told reporters.",
      "CHN 17 PHL"),
+    ("The minister met The New York Times editors in Kabul.", "AFGGOV 04"),
 ])
 def test_kept(coder, sentence: str, kept: str) -> None:
     assert [e for e in _events(coder, sentence) if e.startswith(kept)], _events(coder, sentence)

@@ -52,7 +52,22 @@ MEANS = {"bombing": "183", "bomb": "183", "blast": "183", "explosion": "183",
          "assault": "180", "raid": "180", "ambush": "180", "shooting": "180",
          "gunfire": "180", "violence": "180", "stampede": "", "crash": "", "accident": "",
          "fire": "", "flood": "", "earthquake": "", "storm": "", "collapse": ""}
+# Natural disasters and illness: their deaths are no political events (a noun's lemma, also
+# as the compound of a name: "Typhoon Mitag").
+DISASTERS = frozenset({
+    "typhoon", "hurricane", "cyclone", "tornado", "earthquake", "quake", "tremor",
+    "tsunami", "flood", "flooding", "landslide", "mudslide", "avalanche", "rain", "rainfall",
+    "downpour", "monsoon", "storm", "snowstorm", "blizzard", "wildfire", "bushfire", "blaze",
+    "drought", "heatwave", "eruption", "volcano", "lightning", "epidemic", "outbreak",
+    "disease", "virus", "pandemic", "cholera", "ebola", "famine"})
+# Clauses that give the cause of a passive killing ("were killed when ISIL attacked",
+# "after Typhoon Mitag lashed South Korea"): their subject is a cause.
+CAUSE_MARKS = frozenset({"when", "after", "as"})
 DEFAULT_CODE = "180"
+# Verbs whose subject can be the weapon ("missiles struck an arms depot of the Syrian
+# army", "air strikes pounded rebel positions"): coded, active only, when the subject is
+# an attack's means; the target is the object's actor.
+STRIKE_VERBS = frozenset({"strike", "hit", "pound", "target", "bombard", "shell", "rock"})
 
 
 class CasualtyCoder:
@@ -67,11 +82,28 @@ class CasualtyCoder:
         index = {i: m for m in item.mentions for i in range(m.start, m.end)}
         out: list[Event] = []
         for verb in item.sent:
-            if verb.pos_ != "VERB" or verb.lemma_.lower() not in KILL_VERBS \
-                    or verb.idx - item.sent.start_char in taken:
+            if verb.pos_ != "VERB" or verb.idx - item.sent.start_char in taken:
                 continue
-            out += self._verb(item, ctx, index, verb)
+            lemma = verb.lemma_.lower()
+            if lemma in KILL_VERBS or (lemma in STRIKE_VERBS and not frames.subject(verb)[1]):
+                out += self._verb(item, ctx, index, verb)
+            elif _death(verb):
+                out += self._death(item, ctx, index, verb)
         return out
+
+    def _death(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
+               verb: Token) -> list[Event]:
+        """"Seven people died in a rocket attack", "lost their lives in clashes": coded
+        only when the sentence names the attack (a death alone is no event)."""
+        victims = [c for c in verb.children if c.dep_ == "nsubj"]
+        means, code, source = self._cause(_prep_causes(verb) + _clause_causes(verb), item,
+                                          ctx, index)
+        if not code and source is None:
+            return []
+        return [self._event(item, ctx, index, verb, source, target, code or DEFAULT_CODE,
+                            means)
+                for v in victims for target in self._victims(v, item, ctx, index)
+                if source is None or source.code != target.code]
 
     def _verb(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
               verb: Token) -> list[Event]:
@@ -79,16 +111,16 @@ class CasualtyCoder:
         if passive:
             victims = [c for c in verb.children if c.dep_ == "nsubjpass"]
             causes = [subj] if subj is not None else []
-            causes += [o for p in verb.children if p.dep_ == "prep" and p.lower_ in (
-                "in", "during", "by", "after", "amid") for o in p.children if o.dep_ == "pobj"]
+            causes += _prep_causes(verb)
+            causes += _clause_causes(verb)
         else:
             if subj is None or subj.i in index or subj.pos_ not in ("NOUN", "PROPN"):
                 return []  # an actor's own killing is the frame coder's
             victims = [c for c in verb.children if c.dep_ == "dobj"]
             causes = [subj]
         means, code, source = self._cause(causes, item, ctx, index)
-        if code == "":
-            return []  # accidents and disasters are no political events
+        if code == "" or (code is None and verb.lemma_.lower() in STRIKE_VERBS):
+            return []  # accidents and disasters are no political events; "hit" needs a weapon
         targets = [m for v in victims for m in self._victims(v, item, ctx, index)]
         out = []
         for target in targets:
@@ -105,6 +137,8 @@ class CasualtyCoder:
         for tok in causes:
             if tok.i in index and not index[tok.i].locative:
                 return "-", None, index[tok.i]
+            if _disaster(tok):
+                return tok.lemma_.lower(), "", None
             code, means = _means(tok)
             if code is not None:
                 owners = self.events.owners(tok, item, ctx, index)
@@ -136,6 +170,36 @@ class CasualtyCoder:
             event = replace(event, source=ActorRef(UNKNOWN_COUNTRY, None, None, None, "", at,
                                                    at))
         return event
+
+
+def _prep_causes(verb: Token) -> list[Token]:
+    """The objects of the verb's "in/during/by/after/amid" ("killed in an air strike")."""
+    return [o for p in verb.children if p.dep_ == "prep" and p.lower_ in (
+        "in", "during", "by", "after", "amid") for o in p.children if o.dep_ == "pobj"]
+
+
+def _death(verb: Token) -> bool:
+    """"died", "lost their lives"."""
+    lemma = verb.lemma_.lower()
+    return lemma == "die" or (lemma == "lose" and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in ("life", "lives") for c in verb.children))
+
+
+def _clause_causes(verb: Token) -> list[Token]:
+    """The subjects of the verb's "when/after/as" clauses: the cause of a passive killing
+    ("were killed when a bomb exploded", "after Typhoon Mitag lashed the coast"), also of a
+    verb conjoined with it ("were killed and others are missing after ...")."""
+    verbs = [verb, *(c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB")]
+    return [s for v in verbs for c in v.children if c.dep_ == "advcl"
+            and any(m.dep_ in ("mark", "advmod") and m.lower_ in CAUSE_MARKS
+                    for m in c.children)
+            for s in c.children if s.dep_ == "nsubj"]
+
+
+def _disaster(tok: Token) -> bool:
+    """A natural disaster or an illness ("the earthquake", "Typhoon Mitag")."""
+    return any(t.lemma_.lower() in DISASTERS or t.lower_ in DISASTERS
+               for t in (tok, *(c for c in tok.children if c.dep_ == "compound")))
 
 
 def _means(tok: Token) -> tuple[str | None, str]:

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from blocwatch.coding.actors import ActorFinder, Mention
 from blocwatch.coding.casualties import CasualtyCoder
-from blocwatch.coding.events import ArticleContext, EventCoder, SentenceInput, under_appeal
+from blocwatch.coding.events import ArticleContext, EventCoder, SentenceInput, not_coded
 from blocwatch.coding.fallback import LearnedEvents
 from blocwatch.coding.learned import SentenceModel, load_sentence_model
 from blocwatch.coding.locate import Locator, load_gazetteer
@@ -175,7 +175,7 @@ class Coder:
         coded = self.events.code_sentence(item, ctx)
         if self.patterns is not None:
             coded += self.patterns.code_sentence(item, ctx, coded, self.events.attribution,
-                                                 under_appeal)
+                                                 not_coded)
         coded += self.casualties.code_sentence(item, ctx, coded)
         if self.learned is not None:
             coded = self.learned.apply(item, ctx, coded)

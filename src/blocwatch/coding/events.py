@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
-from blocwatch.coding.actors import Mention
+from blocwatch.coding.actors import UNKNOWN_COUNTRY, Mention
 from blocwatch.coding.modality import (
     APPEAL_VERBS,
     attempt_code,
@@ -41,6 +41,10 @@ EVENT_NOUNS = {
     "accusation": ("11",), "allegation": ("11",), "claim": ("11", "01"), "criticism": ("11",),
     "ultimatum": ("13",), "threat": ("13",), "warning": ("13",),
 }
+# Roots coded from a passive with no agent ("was sentenced", "were arrested", "was
+# abducted"): coercion and assault, whose agent (police, courts, unknown attackers) news
+# often leaves out.
+AGENTLESS_ROOTS = frozenset({"17", "18"})
 _REJECTION_OF = {"036": "125", "02": "122", "10": "124", "030": "120", "057": "127"}
 
 
@@ -86,7 +90,7 @@ class EventCoder:
         index = {i: m for m in item.mentions for i in range(m.start, m.end)}
         out: list[Event] = []
         for tok in item.sent:
-            if not _verb_like(tok) or under_appeal(tok):
+            if not _verb_like(tok) or not_coded(tok):
                 continue
             for entry in self._entries_for(tok):
                 events = self._try_entry(item, ctx, index, tok, entry, out)
@@ -103,7 +107,7 @@ class EventCoder:
                 if events:
                     out += events
                     break
-        return out
+        return _without_bare_governors(item.sent, out)
 
     def _try_nominal(self, item: SentenceInput, ctx: ArticleContext,
                      index: dict[int, Mention], noun: Token, entry: VerbEntry) -> list[Event]:
@@ -174,6 +178,8 @@ class EventCoder:
                 and subj_tok.lower_ in SPEAKER_PRONOUNS:
             sources = [replace(item.quote_speaker, start=subj_tok.i, end=subj_tok.i + 1)]
         if not sources:
+            if passive and subj_tok is None and entry.code[:2] in AGENTLESS_ROOTS:
+                return self._agentless(item, ctx, index, verb, noun, entry)
             return None if not entry.nouns else []
         code, mood = verb_code(self.lexicon, verb, entry.code, entry.modality)
         targets, target_role = self._targets(item, ctx, index, verb, noun, entry, passive,
@@ -189,7 +195,8 @@ class EventCoder:
             mood_mutual = True
         else:
             mood_mutual = mood == "asserted"
-        if not targets and not entry.no_target:
+        if not targets and not (entry.no_target and (
+                pairs is not None or not entry.mutual or _own_subject(verb, subj_tok))):
             return []
         attribution = self.attribution(item, ctx, index, verb)
         events = []
@@ -205,6 +212,21 @@ class EventCoder:
                                           entry, target_role))
         return events
 
+    def _agentless(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
+                   verb: Token, noun: Token | None, entry: VerbEntry) -> list[Event] | None:
+        """"Libby was sentenced to 30 months", "three journalists were arrested": a coercive
+        act in the passive with no agent named (police, courts) has CAMEO's unknown actor
+        ``---`` as source (no span); its target is the passive subject."""
+        targets, role = self._targets(item, ctx, index, verb, noun, entry, True, [])
+        if not targets:
+            return None if not entry.nouns else []
+        code, mood = verb_code(self.lexicon, verb, entry.code, entry.modality)
+        attribution = self.attribution(item, ctx, index, verb)
+        at = verb.idx - item.sent.start_char
+        unknown = ActorRef(UNKNOWN_COUNTRY, None, None, None, "", at, at)
+        return [replace(self._event(item, tgt, tgt, code, mood, attribution, verb, entry, role),
+                        source=unknown) for tgt in targets]
+
     def _targets(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
                  verb: Token, noun: Token | None, entry: VerbEntry, passive: bool,
                  sources: list[Mention]) -> tuple[list[Mention], str]:
@@ -216,7 +238,7 @@ class EventCoder:
                         if tok.i in index:
                             continue
                         tokens = [t for t in frames.children(tok, "poss", "compound", "amod")
-                                  if t.lower_ not in PRONOUNS]
+                                  if t.lower_ not in PRONOUNS] + _agents_of(tok)
                     else:
                         tokens = [tok]
                     found = [m for t in tokens
@@ -284,7 +306,7 @@ class EventCoder:
         invasion", "a Taliban attack", "an Israeli air strike", also inside "in an Israeli
         air strike", where the demonym reads as a place) or its "by" agent."""
         for tok in [*frames.children(noun, "poss", "compound", "amod", "nmod"),
-                    *frames.role_tokens(noun, None, "prep:by", False)]:
+                    *frames.role_tokens(noun, None, "prep:by", False), *_agents_of(noun)]:
             found = [replace(m, locative=False) for m in self.actors_of(
                 tok, item, ctx, index, None, allow_locative=True)
                      if not m.locative or m.kind == "demonym"]
@@ -351,9 +373,47 @@ def verb_code(lexicon: Lexicon, verb: Token, code: str,
     return code, mood
 
 
+def _without_bare_governors(sent: Span, events: list[Event]) -> list[Event]:
+    """Drop a targetless event whose verb governs another event ("threatened to cut ties
+    with Israel": the cut is the event, the threat its modality)."""
+    starts = {_verb_token(sent, e).i for e in events}
+    return [e for e in events if e.target is not None
+            or not _governs(_verb_token(sent, e), starts)]
+
+
+def _governs(verb: Token, verbs: set[int]) -> bool:
+    stack = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
+    for _ in range(3):
+        if any(t.i in verbs for t in stack):
+            return True
+        stack = [c for t in stack for c in t.children if c.dep_ in ("xcomp", "ccomp", "conj")]
+    return False
+
+
+def _agents_of(noun: Token) -> list[Token]:
+    """Who did what a noun names: "a protest by white farmers", "the threats made by the
+    United States" (also on a noun conjoined with it)."""
+    nouns = [noun, *(c for c in noun.children if c.dep_ == "conj")]
+    heads = [*nouns, *(a for n in nouns for a in n.children
+                       if a.dep_ == "acl" and a.tag_ == "VBN")]
+    return [o for h in heads for p in h.children if p.dep_ in ("prep", "agent")
+            and p.lower_ == "by" for o in p.children if o.dep_ == "pobj"]
+
+
+def _own_subject(verb: Token, subj: Token | None) -> bool:
+    """Whether the subject is the verb's own ("NATO ministers are discussing nuclear
+    planning"), not inherited by a purpose or complement clause ("offered to meet ... to
+    discuss the issue", "appealed to Ethiopia to resume negotiations"): a talk with no
+    partner named is coded only when it is asserted of its subject."""
+    return subj is not None and subj.head.i == verb.i
+
+
 def _verb_like(tok: Token) -> bool:
     """Verbs, and participles the tagger calls adjectives ("Belarusian police assaulted
     journalists")."""
+    if tok.dep_ == "amod":
+        return False  # a participle describing a noun: "visiting Saudi Crown Prince",
+        # "fleeing civilians", "the rebel-held enclave"
     if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
         return True
     return tok.pos_ == "ADJ" and tok.dep_ in ("ROOT", "conj", "ccomp", "advcl", "relcl") \
@@ -381,6 +441,36 @@ def _noun_entries(lexicon: Lexicon, noun: Token) -> tuple[VerbEntry, ...]:
         if found:
             return found
     return ()
+
+
+def not_coded(tok: Token) -> bool:
+    """Verbs no layer codes: the act appealed for (:func:`under_appeal`) and participles
+    that describe a noun ("visiting Saudi Crown Prince", "fleeing civilians")."""
+    return tok.dep_ == "amod" or others_plan(tok) or prevented(tok) or under_appeal(tok)
+
+
+_PREVENT = frozenset({"bar", "prevent", "stop", "ban", "block", "prohibit", "deter", "keep",
+                      "refrain", "restrain", "forbid", "exclude", "dissuade", "discourage"})
+
+
+def prevented(tok: Token) -> bool:
+    """The act someone is barred from ("barred her from leaving Turkey", "refrained from
+    attacking"): it did not happen; the barring is the event."""
+    return tok.dep_ == "pcomp" and tok.head.lower_ == "from" \
+        and tok.head.head.lemma_.lower() in _PREVENT
+
+
+def others_plan(tok: Token) -> bool:
+    """An act that is the content of someone's decision, request or offer ("praised
+    Trump's decision to recognise Jerusalem", "refused a request from the Times to visit
+    the prison"): the noun's owner, not the sentence's subject, would act, and only
+    maybe; the event is the reaction to it."""
+    if tok.dep_ != "acl" or tok.tag_ != "VB" or tok.head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    noun = tok.head
+    return any(c.dep_ == "poss" and c.lower_ not in PRONOUNS | SPEAKER_PRONOUNS
+               for c in noun.children) or any(
+        p.dep_ == "prep" and p.lower_ in ("by", "from") for p in noun.children)
 
 
 def under_appeal(tok: Token) -> bool:

@@ -18,12 +18,14 @@ a dyad and root the lexicon coded in the same sentence.  The ``rule`` of an even
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from spacy.tokens import Token
 
 from blocwatch.coding.actors import Mention
 from blocwatch.coding.casualties import MEANS
 from blocwatch.coding.events import ArticleContext, SentenceInput, build_event, verb_code
+from blocwatch.coding.screens import same_organisation
 from blocwatch.knowledge.baselayer import BaseLayer
 from blocwatch.knowledge.lexicon import Lexicon
 from blocwatch.petrarch.dictionaries import is_null
@@ -92,7 +94,8 @@ class PatternCoder:
         out: list[Event] = []
         for found in self.verbs.code_sentence(pctx, ActorGroups(pctx, bare_agents=False)):
             verb = found.hit.token
-            if verb.i in taken or skip(verb) or _thing_subject(verb, index):
+            if verb.i in taken or skip(verb) or _thing_subject(verb, index) \
+                    or self._mutual_declined(verb):
                 continue
             event = self._event(item, ctx, index, found, by_span, attribution)
             key = (event.source.code, event.target.code if event.target else "", event.root)
@@ -102,6 +105,14 @@ class PatternCoder:
         verbs = {_verb_start(sent, e) for e in [*coded, *out]}
         return [e for e in out if not _governs(sent.doc[_verb_start(sent, e)], verbs)]
 
+    def _mutual_declined(self, verb: Token) -> bool:
+        """Whether the lexicon has a plain entry of a talk between two sides for the verb
+        ("meet", "discuss", "negotiate") and found no partner: the pattern's first actor
+        after the verb is then mostly the topic ("to discuss the Iranian presence in
+        Syria"), no partner."""
+        return any(e.mutual and not e.nouns and not e.particle and e.code.startswith("04")
+                   for e in self.lexicon.by_verb.get(verb.lemma_.lower(), ()))
+
     def _event(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
                found: VerbEvent, by_span: dict[tuple[int, int], Mention],
                attribution: Attribution) -> Event:
@@ -110,8 +121,12 @@ class PatternCoder:
         src = _mention(found.source, by_span, index)
         tgt = _mention(found.target, by_span, index) if found.target else None
         span = item.sent.doc[found.hit.start:found.hit.end]
-        return build_event(self.lexicon, item, src, tgt, code, mood,
-                           attribution(item, ctx, index, verb), span, f"base:{found.rule}")
+        event = build_event(self.lexicon, item, src, tgt, code, mood,
+                            attribution(item, ctx, index, verb), span, f"base:{found.rule}")
+        if tgt is not None and _thing_modifier(item.sent.doc[tgt.end - 1], index) \
+                and not same_organisation(event):  # (left for the screen to drop)
+            return replace(event, target=None)
+        return event
 
 
 def _mention(unit: Unit, by_span: dict[tuple[int, int], Mention],
@@ -121,6 +136,21 @@ def _mention(unit: Unit, by_span: dict[tuple[int, int], Mention],
     if found is None:
         found = next(m for i, m in sorted(index.items()) if unit.start <= i < unit.end)
     return found
+
+
+def _thing_modifier(last: Token, index: dict[int, Mention]) -> bool:
+    """Whether an actor only names the kind of a thing ("a police checkpoint", "a migrant
+    camp", "the Kirkuk-Baniyas pipeline"): the pattern's first actor after the verb is then
+    no target, and the event has none."""
+    head = last.head
+    return last.dep_ == "compound" and head.pos_ == "NOUN" and head.i not in index \
+        and head.lemma_.lower() not in MILITARY_ASSETS
+
+
+# What an armed actor holds: "Hamas positions", "an Afghan army base" name their owner.
+MILITARY_ASSETS = frozenset({"position", "base", "headquarters", "target", "stronghold",
+                             "outpost", "convoy", "depot", "post", "garrison", "vessel",
+                             "ship", "aircraft", "jet", "plane", "drone", "troop", "unit"})
 
 
 def _thing_subject(verb: Token, index: dict[int, Mention]) -> bool:

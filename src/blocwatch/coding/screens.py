@@ -8,7 +8,8 @@ readings are wrong for reasons that lie in the rest of the sentence, the same fo
   competition or gives a score, or a verb of meeting next to a match, is a game.
 * **Audiences.**  "..., the minister told reporters": the press a statement is made to is
   no target of the statement (CAMEO codes the statement with no target; blocwatch codes
-  only one-actor events of the roots that have them, so the reading is dropped).
+  only one-actor events of the roots that have them, so the reading is dropped).  So is
+  "the president spoke to reporters": talking to the press is a statement, not a meeting.
 * **One organisation.**  "The Security Council voted to extend the UN mission": an
   organ of an organisation acting on the organisation itself (IGOUNOSEC and IGOUNO) is
   internal business, not a relation between two actors.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from blocwatch.records import Event
+from blocwatch.records import ActorRef, Event
 
 # Verbs of winning and losing: their sports reading is the usual one when a sport, a
 # competition or a score is named.  Verbs of meeting ("host", "face", "play") read as a
@@ -64,10 +65,22 @@ def sports(event: Event) -> bool:
 
 
 def audience_target(event: Event) -> bool:
-    """A statement (root 01) whose target is the unnamed press it was made to."""
-    target = event.target
-    return (event.root == "01" and target is not None and target.org is None
-            and target.sector in _AUDIENCE_SECTORS and target.text.lower() == target.text)
+    """A statement (root 01) whose target is the unnamed press it was made to, or a talk
+    with it ("speaks to reporters", "met journalists": a talk with the press is a
+    statement, not a consultation; both directions of the mutual event go)."""
+    if event.root == "01":
+        return _press(event.target)
+    return event.root == "04" and event.verb.lemma in _TALK_VERBS and (
+        _press(event.target) or _press(event.source))
+
+
+_TALK_VERBS = frozenset({"talk", "speak", "meet", "brief", "address", "confer", "chat"})
+
+
+def _press(actor: ActorRef | None) -> bool:
+    """The unnamed press ("reporters", "journalists"), not a named outlet."""
+    return (actor is not None and actor.org is None and actor.sector in _AUDIENCE_SECTORS
+            and actor.text.lower() == actor.text)
 
 
 def same_organisation(event: Event) -> bool:
