@@ -553,8 +553,8 @@ WARMED = ["/api/overview", "/api/network", "/api/alerts", "/api/actors/PRK", "/a
 
 
 def test_pages_computed_ahead_are_the_same_answers(client: TestClient, web_db: str) -> None:
-    """With the warmer (as 'blocwatch serve' runs), the overview, network, alerts and top
-    actors' pages are ready before they are asked (no build on request) and equal the
+    """With the warmer (as 'blocwatch serve' runs), the overview, network, alerts, top
+    actors' and top dyads' pages are ready before they are asked (no build on request) and equal the
     answers computed on request."""
     store = open_readonly(web_db)
     try:
@@ -563,7 +563,11 @@ def test_pages_computed_ahead_are_the_same_answers(client: TestClient, web_db: s
             assert warm_app.state.warmer.ready.wait(30)
             built = warm_app.state.view_cache.builds
             assert built >= 5  # graph, overview, network, alerts, the top actors
-            answers = {path: warm.get(path) for path in WARMED}
+            top = warm.get("/api/overview").json()["top_dyads"]
+            dyads = [f"/api/dyads/{d['a']}/{d['b']}" for d in top] + [
+                f"/dyads/{d['a']}/{d['b']}" for d in top]
+            assert top
+            answers = {path: warm.get(path) for path in WARMED + dyads}
             assert warm_app.state.view_cache.builds == built
     finally:
         store.close()

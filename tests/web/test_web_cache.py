@@ -130,7 +130,7 @@ def test_warmer_computes_ahead_and_again_after_writes(store: Store) -> None:
     again once a write has settled; a request finds the warmed record (no build)."""
     built: list[tuple[int, ...]] = []
 
-    def views_of(s: Store) -> list[WarmView]:
+    def views_of(s: Store, memo: object) -> list[WarmView]:
         return [WarmView("overview", (), lambda st, memo: built.append(last_write(st)) or 1)]
 
     cache = ViewCache(store)
@@ -153,7 +153,7 @@ def test_warmer_computes_ahead_and_again_after_writes(store: Store) -> None:
 
 def test_warmer_survives_a_failing_view(store: Store, caplog: pytest.LogCaptureFixture
                                         ) -> None:
-    def views_of(s: Store) -> list[WarmView]:
+    def views_of(s: Store, memo: object) -> list[WarmView]:
         raise RuntimeError("database is locked\nmore lines")
 
     warmer = Warmer(ViewCache(store), views_of, interval=0.05)

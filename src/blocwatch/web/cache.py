@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -109,25 +109,33 @@ class WarmView:
     build: Callable[[Store, views.Memo], Any]
 
 
-def default_views(store: Store) -> tuple[WarmView, ...]:
+def default_views(store: Store, memo: views.Memo) -> Iterator[WarmView]:
     """The whole history's relations graph (which the overview and the actor pages read),
     then the overview, network and alerts pages (and their JSON twins) as first asked,
     with the parameters a request without a query string gets, the count of all events
-    (what the events page pages through), and the pages of the overview's top actors
-    (those with the most events, the slowest to compute)."""
+    (what the events page pages through), and the pages the overview links to that take
+    longest: its top actors' and top dyads' (the most events).  A generator: the dyads
+    come from the overview once it is computed (``memo``, the cache's ``get``)."""
     network, alerts, actor = params.network_params(), params.alert_params(), \
         params.actor_params()
-    listed = params.event_params().filters
+    listed, dyad = params.event_params().filters, params.dyad_params()
     graph = (None, None, ("asserted",), False)  # views.relations_graph's defaults
-    return (WarmView("graph", graph, lambda store, memo: views.relations_graph(store)),
-            WarmView("alert-scan", views.alert_scan_key(alerts),
-                     lambda store, memo: views.alert_scan(store, alerts)),
-            WarmView("overview", (), views.overview),
-            WarmView("network", network, lambda store, memo: views.network(store, network)),
-            WarmView("alerts", alerts, lambda store, memo: views.alerts(store, alerts, memo)),
-            WarmView("count", listed, lambda store, memo: queries.count_events(store, listed)),
-            *(WarmView("actor", (a.code.upper(), actor), partial(_actor, a.code, actor))
-              for a in store.actors(limit=views.TOP)))
+    yield WarmView("graph", graph, lambda store, memo: views.relations_graph(store))
+    yield WarmView("alert-scan", views.alert_scan_key(alerts),
+                   lambda store, memo: views.alert_scan(store, alerts))
+    yield WarmView("overview", (), views.overview)
+    yield WarmView("network", network, lambda store, memo: views.network(store, network))
+    yield WarmView("alerts", alerts, lambda store, memo: views.alerts(store, alerts, memo))
+    yield WarmView("count", listed, lambda store, memo: queries.count_events(store, listed))
+    for a in store.actors(limit=views.TOP):
+        yield WarmView("actor", (a.code.upper(), actor), partial(_actor, a.code, actor))
+    top = memo("overview", (), partial(views.overview, store, memo)).top_dyads
+    for d in top:
+        yield WarmView("dyad", (d.a.upper(), d.b.upper(), dyad), partial(_dyad, d.a, d.b, dyad))
+
+
+def _dyad(a: str, b: str, p: params.DyadParams, store: Store, memo: views.Memo) -> Any:
+    return views.dyad(store, a, b, p)
 
 
 def _actor(code: str, p: params.ActorParams, store: Store, memo: views.Memo) -> Any:
@@ -142,7 +150,7 @@ class Warmer:
     has failed: a database that cannot be read is logged and tried again, never fatal)."""
 
     def __init__(self, cache: ViewCache,
-                 warm: Callable[[Store], Sequence[WarmView]] = default_views,
+                 warm: Callable[[Store, views.Memo], Iterable[WarmView]] = default_views,
                  interval: float = 5.0) -> None:
         self.cache, self.warm, self.interval = cache, warm, interval
         self.ready = threading.Event()
@@ -161,7 +169,7 @@ class Warmer:
 
     def round(self) -> None:
         """Compute every warm view not yet computed since the last write."""
-        for view in self.warm(self.cache.store):
+        for view in self.warm(self.cache.store, self.cache.get):
             if self._stop.is_set():
                 return
             self.cache.pin(view.name, view.asked)
