@@ -378,10 +378,13 @@ def _without_bare_governors(sent: Span, events: list[Event]) -> list[Event]:
     with Israel": the cut is the event, the threat its modality)."""
     starts = {_verb_token(sent, e).i for e in events}
     return [e for e in events if e.target is not None
-            or not _governs(_verb_token(sent, e), starts)]
+            or not governs(_verb_token(sent, e), starts)]
 
 
-def _governs(verb: Token, verbs: set[int]) -> bool:
+def governs(verb: Token, verbs: set[int]) -> bool:
+    """Whether another event's verb (a token index in ``verbs``) is the complement of
+    ``verb`` ("hopes to sign", "declined to criticise", "said they attacked"): the
+    complement is the event, and ``verb`` only its modality or attribution."""
     stack = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
     for _ in range(3):
         if any(t.i in verbs for t in stack):

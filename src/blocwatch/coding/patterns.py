@@ -24,7 +24,13 @@ from spacy.tokens import Token
 
 from blocwatch.coding.actors import Mention
 from blocwatch.coding.casualties import MEANS
-from blocwatch.coding.events import ArticleContext, SentenceInput, build_event, verb_code
+from blocwatch.coding.events import (
+    ArticleContext,
+    SentenceInput,
+    build_event,
+    governs,
+    verb_code,
+)
 from blocwatch.coding.screens import same_organisation
 from blocwatch.knowledge.baselayer import BaseLayer
 from blocwatch.knowledge.lexicon import Lexicon
@@ -103,7 +109,7 @@ class PatternCoder:
                 have.add(key)
                 out.append(event)
         verbs = {_verb_start(sent, e) for e in [*coded, *out]}
-        return [e for e in out if not _governs(sent.doc[_verb_start(sent, e)], verbs)]
+        return [e for e in out if not governs(sent.doc[_verb_start(sent, e)], verbs)]
 
     def _mutual_declined(self, verb: Token) -> bool:
         """Whether the lexicon has a plain entry of a talk between two sides for the verb
@@ -164,18 +170,6 @@ def _thing_subject(verb: Token, index: dict[int, Mention]) -> bool:
     if subj.lemma_.lower() not in MEANS:  # "a Taliban attack killed": casualties.py's
         people += [c for c in subj.children if c.dep_ in ("amod", "compound")]  # "Palestinian
     return not any(t.i in index for t in people)  # prisoners"; "the North's criticism" no
-
-
-def _governs(verb: Token, verbs: set[int]) -> bool:
-    """Whether another event's verb is the complement of ``verb`` ("hopes to sign",
-    "declined to criticise", "said they attacked"): the complement is the event, and
-    ``verb`` only its modality or attribution."""
-    stack = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
-    for _ in range(3):
-        if any(t.i in verbs for t in stack):
-            return True
-        stack = [c for t in stack for c in t.children if c.dep_ in ("xcomp", "ccomp", "conj")]
-    return False
 
 
 def _verb_start(sent, event: Event) -> int:  # type: ignore[no-untyped-def]
