@@ -32,7 +32,7 @@ from blocwatch.coding.actors import (
     case_ok,
 )
 from blocwatch.coding.casualties import KILL_VERBS
-from blocwatch.coding.events import EVENT_NOUNS, PRONOUNS, SPEAKER_PRONOUNS
+from blocwatch.coding.events import AGENTLESS_ROOTS, EVENT_NOUNS, PRONOUNS, SPEAKER_PRONOUNS
 from blocwatch.coding.learned import SentenceModel
 from blocwatch.knowledge.kb import KnowledgeBase
 from blocwatch.knowledge.lexicon import Lexicon
@@ -252,7 +252,10 @@ class Selector:
             if lemma in KILL_VERBS:  # "a bombing killed 28 soldiers": the victims suffice
                 trigger = max(trigger, _ONE_ACTOR)
             for entry in self._lexicon.by_verb.get(lemma, ()):
-                cls = _ONE_ACTOR if entry.no_target else _TRIGGER
+                # "three journalists were arrested": an agentless passive of roots 17/18
+                # is coded with one actor (the `---` source), so one actor must suffice
+                one = entry.no_target or entry.code[:2] in AGENTLESS_ROOTS
+                cls = _ONE_ACTOR if one else _TRIGGER
                 if entry.nouns:
                     light.append((cls, frozenset(n.split()[-1] for n in entry.nouns)))
                 else:
