@@ -41,3 +41,36 @@ def test_agentless_passive_has_unknown_source(coder, sentence: str,  # type: ign
                                               expected: list[str]) -> None:
     """(Not in the golden table: its scorer reads a source key "---" as no actor.)"""
     assert _events(coder, sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Rights groups condemned the arrest of two Egyptian journalists.",
+     ["--- 17 EGYMED arrest", "---NGO 11 - condemned"]),
+    ("The abduction of three Nigerian students shocked the country.",
+     ["--- 18 NGAEDU abduction"]),
+    ("The crackdown on Iranian protesters continued for a week.",
+     ["--- 17 IRNOPP crackdown"]),
+    # an owner named: the owner is the source, as before
+    ("The killing of two Kenyan farmers by police angered the village.",
+     ["KENCOP 18 KENAGR killing"]),
+    # not every event noun is coded without an owner: an extradition is as often a
+    # cooperation between governments
+    ("The extradition of a Peruvian banker was delayed.", []),
+])
+def test_event_noun_without_owner(coder, sentence: str,  # type: ignore[no-untyped-def]
+                                  expected: list[str]) -> None:
+    """"the arrest of X": coercion and assault named by a noun with no owner have
+    CAMEO's unknown actor ``---`` as source, like the agentless passive."""
+    assert _events(coder, sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Maria Sanchez, a Colombian senator, was arrested on Monday.",
+     ["--- 17 COLLEG arrested"]),
+    ("Tom Baker, a British diplomat, met Chinese officials in Beijing.",
+     ["CHNGOV 04 GBRGOV met", "GBRGOV 04 CHNGOV met"]),
+])
+def test_unknown_name_takes_its_appositive(coder, sentence: str,  # type: ignore[no-untyped-def]
+                                           expected: list[str]) -> None:
+    """A name the knowledge base does not hold is the actor its appositive names."""
+    assert _events(coder, sentence) == expected

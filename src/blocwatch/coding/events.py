@@ -45,6 +45,10 @@ EVENT_NOUNS = {
 # abducted"): coercion and assault, whose agent (police, courts, unknown attackers) news
 # often leaves out.
 AGENTLESS_ROOTS = frozenset({"17", "18"})
+# Event nouns coded without an owner ("the arrest of two tycoons", "the abduction of 276
+# schoolgirls", "a crackdown on protesters"): codes by prefix.  Not expulsion (174), whose
+# nouns are as often an extradition between governments.
+AGENTLESS_NOUN_CODES = ("173", "175", "18")
 _REJECTION_OF = {"036": "125", "02": "122", "10": "124", "030": "120", "057": "127"}
 
 
@@ -130,7 +134,8 @@ class EventCoder:
             subj = next(iter(frames.children(verb, "nsubj", "nsubjpass")), None)
             if subj is not None:
                 sources = self.actors_of(subj, item, ctx, index, None)
-        if not sources:
+        agentless = not sources and entry.code.startswith(AGENTLESS_NOUN_CODES)
+        if not sources and not agentless:
             return []
         if not targets:
             for r in entry.targets:
@@ -148,10 +153,14 @@ class EventCoder:
                         break
                 if targets:
                     break
-        if not targets and not entry.no_target:
+        if not targets and (agentless or not entry.no_target):
             return []
         mood = _nominal_modality(noun, entry.modality)
         attribution = self.attribution(item, ctx, index, noun)
+        if agentless:  # "the arrest of two tycoons": no owner named, CAMEO's unknown actor
+            return [self._unknown_source(self._event(item, tgt, tgt, entry.code, mood,
+                                                     attribution, noun, entry, role), noun,
+                                         item) for tgt in targets]
         out = []
         for src in sources:
             for tgt in _or_none(targets):
@@ -222,10 +231,15 @@ class EventCoder:
             return None if not entry.nouns else []
         code, mood = verb_code(self.lexicon, verb, entry.code, entry.modality)
         attribution = self.attribution(item, ctx, index, verb)
-        at = verb.idx - item.sent.start_char
-        unknown = ActorRef(UNKNOWN_COUNTRY, None, None, None, "", at, at)
-        return [replace(self._event(item, tgt, tgt, code, mood, attribution, verb, entry, role),
-                        source=unknown) for tgt in targets]
+        return [self._unknown_source(self._event(item, tgt, tgt, code, mood, attribution, verb,
+                                                 entry, role), verb, item) for tgt in targets]
+
+    @staticmethod
+    def _unknown_source(event: Event, at: Token, item: SentenceInput) -> Event:
+        """The event with CAMEO's unknown actor ``---`` as source (no span, at ``at``)."""
+        offset = at.idx - item.sent.start_char
+        return replace(event, source=ActorRef(UNKNOWN_COUNTRY, None, None, None, "", offset,
+                                              offset))
 
     def _targets(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
                  verb: Token, noun: Token | None, entry: VerbEntry, passive: bool,
@@ -258,6 +272,9 @@ class EventCoder:
                 antecedent = self._pronoun(t, item, ctx, exclude)
                 # the evidence is the pronoun itself; the code is its antecedent's
                 m = replace(antecedent, start=t.i, end=t.i + 1) if antecedent else None
+            if m is None and t.pos_ == "PROPN":  # "Libby, the former chief of staff, ..."
+                m = next((index[c.i] for c in t.children if c.dep_ == "appos"
+                          and c.i in index), None)
             if m is not None and (allow_locative or not m.locative) and m not in found:
                 found.append(m)
         return found

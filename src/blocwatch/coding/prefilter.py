@@ -32,7 +32,13 @@ from blocwatch.coding.actors import (
     case_ok,
 )
 from blocwatch.coding.casualties import KILL_VERBS
-from blocwatch.coding.events import AGENTLESS_ROOTS, EVENT_NOUNS, PRONOUNS, SPEAKER_PRONOUNS
+from blocwatch.coding.events import (
+    AGENTLESS_NOUN_CODES,
+    AGENTLESS_ROOTS,
+    EVENT_NOUNS,
+    PRONOUNS,
+    SPEAKER_PRONOUNS,
+)
 from blocwatch.coding.learned import SentenceModel
 from blocwatch.knowledge.kb import KnowledgeBase
 from blocwatch.knowledge.lexicon import Lexicon
@@ -246,7 +252,8 @@ class Selector:
         trigger, light = _NONE, []
         for lemma in lemmas:
             for entry in self._lexicon.by_noun.get(lemma, ()):
-                trigger = max(trigger, _ONE_ACTOR if entry.no_target else _TRIGGER)
+                one = entry.no_target or entry.code.startswith(AGENTLESS_NOUN_CODES)  # arrest of X
+                trigger = max(trigger, _ONE_ACTOR if one else _TRIGGER)
             if lemma in self._noun_heads:
                 trigger = max(trigger, _TRIGGER)
             if lemma in KILL_VERBS:  # "a bombing killed 28 soldiers": the victims suffice
