@@ -28,6 +28,9 @@ def _casualties(coder, sentence: str) -> list[str]:  # type: ignore[no-untyped-d
     ("The former president died in hospital on Monday.", []),
     # deaths in an attack, and killings whose cause is a clause ("when ISIL launched ...")
     ("Seven people died in a rocket attack on Monday.", ["---| 194 ---CVL"]),
+    # before the base layer, whose LOSE &WEAPON pattern read this as demobilisation
+    ("Four Afghan soldiers lost their lives in a rocket attack on Monday.",
+     ["---| 194 AFGMIL"]),
     ("Five soldiers were killed when a roadside bomb exploded in Kandahar.",
      ["---| 1833 AFGMIL"]),
     ("Russian troops killed three civilians in Donetsk.", []),

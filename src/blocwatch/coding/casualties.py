@@ -68,6 +68,8 @@ DEFAULT_CODE = "180"
 # army", "air strikes pounded rebel positions"): coded, active only, when the subject is
 # an attack's means; the target is the object's actor.
 STRIKE_VERBS = frozenset({"strike", "hit", "pound", "target", "bombard", "shell", "rock"})
+# Every verb this stage may code with one actor named (the victims): for the pre-filter.
+CASUALTY_VERBS = KILL_VERBS | STRIKE_VERBS | {"die", "lose"}
 
 
 class CasualtyCoder:

@@ -173,10 +173,12 @@ class Coder:
         """The lexicon's events, then the base layer's on the verbs it left alone, killings
         by attacks, the learned model's say, and the screens of the sentence's context."""
         coded = self.events.code_sentence(item, ctx)
+        # killings by attacks before the base layer's patterns, which read "lost their
+        # lives in a rocket attack" as LOSE &WEAPON (demobilise)
+        coded += self.casualties.code_sentence(item, ctx, coded)
         if self.patterns is not None:
             coded += self.patterns.code_sentence(item, ctx, coded, self.events.attribution,
                                                  not_coded)
-        coded += self.casualties.code_sentence(item, ctx, coded)
         if self.learned is not None:
             coded = self.learned.apply(item, ctx, coded)
         return screen(coded)

@@ -31,7 +31,7 @@ from blocwatch.coding.actors import (
     Mention,
     case_ok,
 )
-from blocwatch.coding.casualties import KILL_VERBS
+from blocwatch.coding.casualties import CASUALTY_VERBS
 from blocwatch.coding.events import (
     AGENTLESS_NOUN_CODES,
     AGENTLESS_ROOTS,
@@ -256,7 +256,7 @@ class Selector:
                 trigger = max(trigger, _ONE_ACTOR if one else _TRIGGER)
             if lemma in self._noun_heads:
                 trigger = max(trigger, _TRIGGER)
-            if lemma in KILL_VERBS:  # "a bombing killed 28 soldiers": the victims suffice
+            if lemma in CASUALTY_VERBS:  # "a bombing killed 28 soldiers": victims suffice
                 trigger = max(trigger, _ONE_ACTOR)
             for entry in self._lexicon.by_verb.get(lemma, ()):
                 # "three journalists were arrested": an agentless passive of roots 17/18
