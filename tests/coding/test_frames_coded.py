@@ -74,3 +74,30 @@ def test_unknown_name_takes_its_appositive(coder, sentence: str,  # type: ignore
                                            expected: list[str]) -> None:
     """A name the knowledge base does not hold is the actor its appositive names."""
     assert _events(coder, sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # protests and strikes are news without a named target
+    ("Chilean dock workers went on strike on Thursday.", ["CHLLAB 14 - went"]),
+    ("Georgian opposition supporters protested against the election results.",
+     ["GEOOPP 14 - protested"]),
+    ("Hungarian teachers rioted in the capital.", ["HUNEDU 14 - rioted"]),
+    # with a target actor, as before
+    ("Serbian students protested against the government.", ["SRBEDU 14 SRBGOV protested"]),
+    # a month is no light verb's noun ("launched ... in March")
+    ("Saudi Arabia launched an oil price war against Russia in March 2020.", []),
+])
+def test_one_actor_protests(coder, sentence: str,  # type: ignore[no-untyped-def]
+                            expected: list[str]) -> None:
+    assert _events(coder, sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Thousands of Bolivian miners went on strike on Monday.", ["BOLLAB 14 - went"]),
+    ("Dozens of Ethiopian soldiers attacked Eritrean positions.",
+     ["ETHMIL 19 ERI attacked"]),
+])
+def test_quantity_of_actors(coder, sentence: str,  # type: ignore[no-untyped-def]
+                            expected: list[str]) -> None:
+    """"thousands of workers": the actor is the quantity's "of" object."""
+    assert _events(coder, sentence) == expected

@@ -156,7 +156,8 @@ class CasualtyCoder:
             if t.i not in index:
                 t = next((o for p in t.children if p.lower_ == "of"
                           for o in p.children if o.dep_ == "pobj"), t)
-            found += self.events.actors_of(t, item, ctx, index, None)
+            found += [m for m in self.events.actors_of(t, item, ctx, index, None)
+                      if m not in found]
         return found
 
     def _event(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],

@@ -272,6 +272,10 @@ class EventCoder:
                 antecedent = self._pronoun(t, item, ctx, exclude)
                 # the evidence is the pronoun itself; the code is its antecedent's
                 m = replace(antecedent, start=t.i, end=t.i + 1) if antecedent else None
+            if m is None and (t.lower_ in frames.QUANTITY_NOUNS or t.pos_ == "NUM"):
+                # "thousands of workers", "dozens of Boko Haram fighters", "12 of the rebels"
+                m = next((index[o.i] for p in t.children if p.lower_ == "of"
+                          for o in p.children if o.dep_ == "pobj" and o.i in index), None)
             if m is None and t.pos_ == "PROPN":  # "Libby, the former chief of staff, ..."
                 m = next((index[c.i] for c in t.children if c.dep_ == "appos"
                           and c.i in index), None)

@@ -135,9 +135,12 @@ def light_noun(verb: Token, nouns: tuple[str, ...], passive: bool) -> Token | No
         if prep.lower_ in ("for", "in", "on", "of", "with"):
             candidates += children(prep, "pobj")
     for c in candidates:
-        if _noun_forms(c) & wanted:
-            return c
+        if _noun_forms(c) & wanted and not (c.text in _MONTHS and c.pos_ == "PROPN"):
+            return c  # not "launched a price war in March"
     return None
+
+
+_MONTHS = frozenset({"March", "May"})  # the month names that are also light nouns' nouns
 
 
 def has_particle(verb: Token, particle: str) -> bool:
