@@ -101,3 +101,17 @@ def test_quantity_of_actors(coder, sentence: str,  # type: ignore[no-untyped-def
                             expected: list[str]) -> None:
     """"thousands of workers": the actor is the quantity's "of" object."""
     assert _events(coder, sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # an act done to a place: the place's actor is the target when no actor is named
+    ("Turkish jets bombed targets in northern Iraq.", ["TURMIL 19 IRQ bombed"]),
+    ("Japan provided 3 million dollars in emergency aid to Nepal.", ["JPN 07 NPL provided"]),
+    # a meeting's or a protest's place is only its venue
+    ("Chinese officials met Indian officials in Nepal.",
+     ["CHNGOV 04 INDGOV met", "INDGOV 04 CHNGOV met"]),
+    ("Greek farmers protested in Athens.", ["GRCAGR 14 - protested"]),
+])
+def test_place_targets(coder, sentence: str,  # type: ignore[no-untyped-def]
+                       expected: list[str]) -> None:
+    assert _events(coder, sentence) == expected

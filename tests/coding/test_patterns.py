@@ -70,8 +70,9 @@ def test_switch_off(coder: Coder) -> None:
 
 def test_thing_modifier_is_no_target(coder: Coder) -> None:
     """"stormed a migrant camp": the actor naming the kind of a thing is no target."""
-    [event] = [e for e in coder.code_text("French police stormed a migrant camp in Calais "
-                                          "on Sunday.", date="2018-01-01")
+    [event] = [e for e in coder.code_text("French police stormed a migrant camp near Calais "
+                                          "on Sunday.",
+                                          date="2018-01-01")
                if e.rule.startswith("base:")]
     assert (event.source.code, event.root, event.target) == ("FRACOP", "19", None)
 

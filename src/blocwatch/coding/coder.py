@@ -17,7 +17,13 @@ from spacy.tokens import Doc, Span, Token
 
 from blocwatch.coding.actors import ActorFinder, Mention
 from blocwatch.coding.casualties import CasualtyCoder
-from blocwatch.coding.events import ArticleContext, EventCoder, SentenceInput, not_coded
+from blocwatch.coding.events import (
+    ArticleContext,
+    EventCoder,
+    SentenceInput,
+    not_coded,
+    with_place_targets,
+)
 from blocwatch.coding.fallback import LearnedEvents
 from blocwatch.coding.learned import SentenceModel, load_sentence_model
 from blocwatch.coding.locate import Locator, load_gazetteer
@@ -181,7 +187,7 @@ class Coder:
                                                  not_coded)
         if self.learned is not None:
             coded = self.learned.apply(item, ctx, coded)
-        return screen(coded)
+        return screen(with_place_targets(item, coded))
 
     def _locate(self, sent: Span, events: list[Event], ctx: ArticleContext,
                 dateline: str | None) -> list[Event]:

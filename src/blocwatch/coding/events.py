@@ -548,3 +548,40 @@ def _ref(m: Mention, sent: Span) -> ActorRef:
 def _or_none(targets: list[Mention]) -> list[Mention | None]:
     """The targets, or one None: an event with no target."""
     return [*targets] if targets else [None]
+
+
+# Roots whose act happens to the place it is done in ("air strikes in Gaza", "aid in
+# northern Iraq", "deployed troops in Syria"): with no actor as target, the place's actor
+# is the target.  Not meetings, statements or protests, whose place is only the venue.
+PLACE_ROOTS = frozenset({"06", "07", "15", "17", "18", "19", "20"})
+_PLACE_PREPS = frozenset({"in", "into", "inside", "across", "throughout"})
+
+
+def with_place_targets(item: SentenceInput, events: list[Event]) -> list[Event]:
+    """Targetless events of :data:`PLACE_ROOTS` take the place named in their verb's (or
+    its object's) "in/into/across" phrase as target (not the source itself); at home too,
+    as PETRARCH's dictionaries code a city by its country ("raided a camp in Calais")."""
+    if not any(e.target is None and e.root in PLACE_ROOTS for e in events):
+        return events
+    places = {i: m for m in item.mentions if m.locative and m.country
+              for i in range(m.start, m.end)}
+    out = []
+    for e in events:
+        if e.target is None and e.root in PLACE_ROOTS and e.sentence_index == item.sentence_index:
+            place = _place_of(_verb_token(item.sent, e), places)
+            if place is not None and place.code != e.source.code:
+                e = replace(e, target=_ref(place, item.sent))
+        out.append(e)
+    return out
+
+
+def _place_of(verb: Token, places: dict[int, Mention]) -> Mention | None:
+    heads = [verb, *frames.children(verb, "dobj")]
+    for head in heads:
+        for prep in frames.children(head, "prep"):
+            if prep.lower_ in _PLACE_PREPS:
+                for obj in frames.children(prep, "pobj"):
+                    for tok in (obj, *frames.children(obj, "compound", "poss", "amod")):
+                        if tok.i in places:
+                            return places[tok.i]
+    return None

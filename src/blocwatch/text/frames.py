@@ -105,7 +105,9 @@ def role_tokens(verb: Token, noun: Token | None, role: str, passive: bool) -> li
 
 QUANTITY_NOUNS = frozenset({"hundreds", "thousands", "dozens", "scores", "millions",
                             "wave", "barrage", "series", "number", "volley", "salvo", "string",
-                            "spate", "round", "billion", "million", "tonnes", "tons", "$", "lot"})
+                            "spate", "round", "billion", "million", "tonnes", "tons", "$", "lot",
+                            "dollars", "euros", "pounds", "yuan", "yen", "rupees", "francs",
+                            "roubles", "rubles"})
 
 
 def _noun_forms(tok: Token) -> set[str]:
