@@ -115,3 +115,13 @@ def test_quantity_of_actors(coder, sentence: str,  # type: ignore[no-untyped-def
 def test_place_targets(coder, sentence: str,  # type: ignore[no-untyped-def]
                        expected: list[str]) -> None:
     assert _events(coder, sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Canada announced 50 million dollars in humanitarian aid for Sudan.",
+     ["CAN 03 SDN announced"]),
+    ("The European Union unveiled an aid package for Lebanon.", ["IGOEUREEC 03 LBN unveiled"]),
+])
+def test_announced_aid_is_intended(coder, sentence: str,  # type: ignore[no-untyped-def]
+                                   expected: list[str]) -> None:
+    assert _events(coder, sentence) == expected
