@@ -125,3 +125,12 @@ def test_place_targets(coder, sentence: str,  # type: ignore[no-untyped-def]
 def test_announced_aid_is_intended(coder, sentence: str,  # type: ignore[no-untyped-def]
                                    expected: list[str]) -> None:
     assert _events(coder, sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Analysts blamed Iran's refusal to negotiate for the crisis.", ["IRN 12 - refusal"]),
+    ("The refusal to negotiate prolonged the crisis.", []),  # no owner, no event
+])
+def test_refusal_noun(coder, sentence: str,  # type: ignore[no-untyped-def]
+                      expected: list[str]) -> None:
+    assert [e for e in _events(coder, sentence) if " 12 " in e] == expected
