@@ -67,6 +67,8 @@ def test_event_noun_without_owner(coder, sentence: str,  # type: ignore[no-untyp
 @pytest.mark.parametrize(("sentence", "expected"), [
     ("Maria Sanchez, a Colombian senator, was arrested on Monday.",
      ["--- 17 COLLEG arrested"]),
+    ("Opposition leader Maria Sanchez criticised the Colombian government.",
+     ["---OPP 11 COLGOV criticised"]),
     ("Tom Baker, a British diplomat, met Chinese officials in Beijing.",
      ["CHNGOV 04 GBRGOV met", "GBRGOV 04 CHNGOV met"]),
 ])

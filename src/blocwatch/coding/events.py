@@ -276,8 +276,9 @@ class EventCoder:
                 # "thousands of workers", "dozens of Boko Haram fighters", "12 of the rebels"
                 m = next((index[o.i] for p in t.children if p.lower_ == "of"
                           for o in p.children if o.dep_ == "pobj" and o.i in index), None)
-            if m is None and t.pos_ == "PROPN":  # "Libby, the former chief of staff, ..."
-                m = next((index[c.i] for c in t.children if c.dep_ == "appos"
+            if m is None and t.pos_ == "PROPN":  # "Libby, the former chief of staff, ...",
+                # "DA interim leader John Steenhuisen": the role names the unknown person
+                m = next((index[c.i] for c in t.children if c.dep_ in ("appos", "compound")
                           and c.i in index), None)
             if m is not None and (allow_locative or not m.locative) and m not in found:
                 found.append(m)
