@@ -136,3 +136,15 @@ def test_announced_aid_is_intended(coder, sentence: str,  # type: ignore[no-unty
 def test_refusal_noun(coder, sentence: str,  # type: ignore[no-untyped-def]
                       expected: list[str]) -> None:
     assert [e for e in _events(coder, sentence) if " 12 " in e] == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # the one sentenced or praised "for" an act did it, not the court or the praiser
+    ("A Turkish court sentenced a Kurdish politician to ten years for insulting the "
+     "president.", ["TURJUD 17 TURPTY sentenced", "TURPTY 11 TURGOV insulting"]),
+    ("Egypt praised Qatar for helping to free the hostages.",
+     ["EGY 05 QAT praised", "QAT 08 EGYCVL free"]),
+])
+def test_object_does_what_it_is_judged_for(coder, sentence: str,  # type: ignore[no-untyped-def]
+                                           expected: list[str]) -> None:
+    assert _events(coder, sentence) == expected

@@ -12,6 +12,11 @@ OBJECT_CONTROL = frozenset({"urge", "ask", "force", "persuade", "order", "tell",
                             "accuse", "blame", "help", "call"})
 # "accused X of forming ... by holding": X does the embedded acts.
 ACCUSATION = frozenset({"accuse", "blame", "criticize", "criticise", "condemn", "denounce"})
+# "sentenced X for insulting ...", "praised X for helping ...": X did the act.
+JUDGED_FOR = frozenset({"sentence", "jail", "imprison", "arrest", "detain", "fine", "punish",
+                        "prosecute", "charge", "indict", "convict", "execute", "expel",
+                        "sanction", "praise", "thank", "commend", "reward", "honour", "honor",
+                        "congratulate", "fault", "rebuke", "slam"})
 
 
 def children(tok: Token, *deps: str) -> list[Token]:
@@ -55,7 +60,7 @@ def _inherited(verb: Token, depth: int) -> Token | None:
     if dep == "pcomp" and head.dep_ == "prep":
         governor = head.head
         obj = children(governor, "dobj")
-        if obj and (head.lower_ == "of" or governor.lemma_.lower() in ACCUSATION):
+        if obj and (head.lower_ == "of" or governor.lemma_.lower() in ACCUSATION | JUDGED_FOR):
             return obj[0]
         if governor.pos_ in ("VERB", "AUX"):
             return subject(governor, depth + 1)[0]
