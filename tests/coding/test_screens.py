@@ -26,6 +26,9 @@ def _events(coder, sentence: str) -> list[str]:
     ("President Donald Trump speaks to reporters as he departs the White House.", "USAMED"),
     ("The Security Council voted to extend the UN peacekeeping mission in Lebanon.",
      "IGOUNOSEC"),
+    # tourism is travel, not a visit
+    ("Spain received 80 million foreign tourists last year.", "ESP"),
+    ("Russian tourists visited Turkey in record numbers.", "RUS"),
 ])
 def test_screened_out(coder, sentence: str, gone: str) -> None:
     assert not [e for e in _events(coder, sentence) if e.startswith(gone)]
@@ -41,6 +44,7 @@ def test_screened_out(coder, sentence: str, gone: str) -> None:
     ("\"China is bullying the Philippines,\" the Philippine foreign minister told reporters.",
      "CHN 17 PHL"),
     ("The minister met The New York Times editors in Kabul.", "AFGGOV 04"),
+    ("Spain received the Turkish foreign minister.", "ESP 04 TURGOV"),
 ])
 def test_kept(coder, sentence: str, kept: str) -> None:
     assert [e for e in _events(coder, sentence) if e.startswith(kept)], _events(coder, sentence)

@@ -10,6 +10,9 @@ readings are wrong for reasons that lie in the rest of the sentence, the same fo
   no target of the statement (CAMEO codes the statement with no target; blocwatch codes
   only one-actor events of the roots that have them, so the reading is dropped).  So is
   "the president spoke to reporters": talking to the press is a statement, not a meeting.
+* **Tourism.**  "France received 90 million foreign tourists", "Chinese tourists visited
+  Japan": a visit by or a welcome of tourists, visitors or pilgrims is travel, not a
+  political visit.
 * **One organisation.**  "The Security Council voted to extend the UN mission": an
   organ of an organisation acting on the organisation itself (IGOUNOSEC and IGOUNO) is
   internal business, not a relation between two actors.
@@ -53,7 +56,7 @@ _AUDIENCE_SECTORS = frozenset({"MED"})
 def screen(events: list[Event]) -> list[Event]:
     """The events of one sentence that its context does not rule out."""
     return [e for e in events
-            if not (sports(e) or audience_target(e) or same_organisation(e))]
+            if not (sports(e) or audience_target(e) or same_organisation(e) or tourism(e))]
 
 
 def sports(event: Event) -> bool:
@@ -91,3 +94,14 @@ def same_organisation(event: Event) -> bool:
     if not (source.startswith("IGO") and target.startswith("IGO")):
         return False
     return source.startswith(target) or target.startswith(source)
+
+
+_TRAVELLERS = frozenset({"tourist", "tourists", "visitor", "visitors", "holidaymakers",
+                         "travellers", "travelers", "pilgrims", "sightseers"})
+
+
+def tourism(event: Event) -> bool:
+    """A visit (root 04) whose source or target is tourists, visitors or pilgrims."""
+    return event.root == "04" and any(
+        side is not None and side.text.split()[-1:] and side.text.split()[-1].lower()
+        in _TRAVELLERS for side in (event.source, event.target))
