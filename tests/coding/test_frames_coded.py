@@ -81,6 +81,7 @@ def test_unknown_name_takes_its_appositive(coder, sentence: str,  # type: ignore
 @pytest.mark.parametrize(("sentence", "expected"), [
     # protests and strikes are news without a named target
     ("Chilean dock workers went on strike on Thursday.", ["CHLLAB 14 - went"]),
+    ("Argentine teachers have been on strike for two weeks.", ["ARGEDU 14 - been"]),
     ("Georgian opposition supporters protested against the election results.",
      ["GEOOPP 14 - protested"]),
     ("Hungarian teachers rioted in the capital.", ["HUNEDU 14 - rioted"]),
