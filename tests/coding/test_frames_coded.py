@@ -43,90 +43,70 @@ def test_agentless_passive_has_unknown_source(coder, sentence: str,  # type: ign
     assert _events(coder, sentence) == expected
 
 
-@pytest.mark.parametrize(("sentence", "expected"), [
-    ("Rights groups condemned the arrest of two Egyptian journalists.",
+# Classes of real-news sentences (issue 16), one table: (class, sentence, events).
+CLASS_CASES = [
+    # "the arrest of X": coercion and assault named by a noun with no owner have CAMEO's
+    # unknown actor "---" as source, like the agentless passive
+    ("ownerless-noun", "Rights groups condemned the arrest of two Egyptian journalists.",
      ["--- 17 EGYMED arrest", "---NGO 11 - condemned"]),
-    ("The abduction of three Nigerian students shocked the country.",
+    ("ownerless-noun", "The abduction of three Nigerian students shocked the country.",
      ["--- 18 NGAEDU abduction"]),
-    ("The crackdown on Iranian protesters continued for a week.",
+    ("ownerless-noun", "The crackdown on Iranian protesters continued for a week.",
      ["--- 17 IRNOPP crackdown"]),
     # an owner named: the owner is the source, as before
-    ("The killing of two Kenyan farmers by police angered the village.",
+    ("owned-noun", "The killing of two Kenyan farmers by police angered the village.",
      ["KENCOP 18 KENAGR killing"]),
     # not every event noun is coded without an owner: an extradition is as often a
     # cooperation between governments
-    ("The extradition of a Peruvian banker was delayed.", []),
-])
-def test_event_noun_without_owner(coder, sentence: str,  # type: ignore[no-untyped-def]
-                                  expected: list[str]) -> None:
-    """"the arrest of X": coercion and assault named by a noun with no owner have
-    CAMEO's unknown actor ``---`` as source, like the agentless passive."""
-    assert _events(coder, sentence) == expected
-
-
-@pytest.mark.parametrize(("sentence", "expected"), [
-    ("Maria Sanchez, a Colombian senator, was arrested on Monday.",
+    ("ownerless-noun", "The extradition of a Peruvian banker was delayed.", []),
+    # a name the knowledge base does not hold is the actor its appositive or title names
+    ("unknown-name", "Maria Sanchez, a Colombian senator, was arrested on Monday.",
      ["--- 17 COLLEG arrested"]),
-    ("Opposition leader Maria Sanchez criticised the Colombian government.",
+    ("unknown-name", "Opposition leader Maria Sanchez criticised the Colombian government.",
      ["---OPP 11 COLGOV criticised"]),
-    ("Tom Baker, a British diplomat, met Chinese officials in Beijing.",
+    ("unknown-name", "Tom Baker, a British diplomat, met Chinese officials in Beijing.",
      ["CHNGOV 04 GBRGOV met", "GBRGOV 04 CHNGOV met"]),
-])
-def test_unknown_name_takes_its_appositive(coder, sentence: str,  # type: ignore[no-untyped-def]
-                                           expected: list[str]) -> None:
-    """A name the knowledge base does not hold is the actor its appositive names."""
-    assert _events(coder, sentence) == expected
-
-
-@pytest.mark.parametrize(("sentence", "expected"), [
     # protests and strikes are news without a named target
-    ("Chilean dock workers went on strike on Thursday.", ["CHLLAB 14 - went"]),
-    ("Argentine teachers have been on strike for two weeks.", ["ARGEDU 14 - been"]),
-    ("Georgian opposition supporters protested against the election results.",
+    ("one-actor", "Chilean dock workers went on strike on Thursday.", ["CHLLAB 14 - went"]),
+    ("one-actor", "Argentine teachers have been on strike for two weeks.",
+     ["ARGEDU 14 - been"]),
+    ("one-actor", "Georgian opposition supporters protested against the election results.",
      ["GEOOPP 14 - protested"]),
-    ("Hungarian teachers rioted in the capital.", ["HUNEDU 14 - rioted"]),
-    # with a target actor, as before
-    ("Serbian students protested against the government.", ["SRBEDU 14 SRBGOV protested"]),
+    ("one-actor", "Hungarian teachers rioted in the capital.", ["HUNEDU 14 - rioted"]),
+    ("one-actor", "Serbian students protested against the government.",
+     ["SRBEDU 14 SRBGOV protested"]),  # with a target actor, as before
     # a month is no light verb's noun ("launched ... in March")
-    ("Saudi Arabia launched an oil price war against Russia in March 2020.", []),
-])
-def test_one_actor_protests(coder, sentence: str,  # type: ignore[no-untyped-def]
-                            expected: list[str]) -> None:
-    assert _events(coder, sentence) == expected
-
-
-@pytest.mark.parametrize(("sentence", "expected"), [
-    ("Thousands of Bolivian miners went on strike on Monday.", ["BOLLAB 14 - went"]),
-    ("Dozens of Ethiopian soldiers attacked Eritrean positions.",
+    ("month", "Saudi Arabia launched an oil price war against Russia in March 2020.", []),
+    # "thousands of workers": the actor is the quantity's "of" object
+    ("quantity", "Thousands of Bolivian miners went on strike on Monday.",
+     ["BOLLAB 14 - went"]),
+    ("quantity", "Dozens of Ethiopian soldiers attacked Eritrean positions.",
      ["ETHMIL 19 ERI attacked"]),
-])
-def test_quantity_of_actors(coder, sentence: str,  # type: ignore[no-untyped-def]
-                            expected: list[str]) -> None:
-    """"thousands of workers": the actor is the quantity's "of" object."""
-    assert _events(coder, sentence) == expected
-
-
-@pytest.mark.parametrize(("sentence", "expected"), [
     # an act done to a place: the place's actor is the target when no actor is named
-    ("Turkish jets bombed targets in northern Iraq.", ["TURMIL 19 IRQ bombed"]),
-    ("Japan provided 3 million dollars in emergency aid to Nepal.", ["JPN 07 NPL provided"]),
+    ("place", "Turkish jets bombed targets in northern Iraq.", ["TURMIL 19 IRQ bombed"]),
+    ("place", "Japan provided 3 million dollars in emergency aid to Nepal.",
+     ["JPN 07 NPL provided"]),
     # a meeting's or a protest's place is only its venue
-    ("Chinese officials met Indian officials in Nepal.",
+    ("venue", "Chinese officials met Indian officials in Nepal.",
      ["CHNGOV 04 INDGOV met", "INDGOV 04 CHNGOV met"]),
-    ("Greek farmers protested in Athens.", ["GRCAGR 14 - protested"]),
-])
-def test_place_targets(coder, sentence: str,  # type: ignore[no-untyped-def]
-                       expected: list[str]) -> None:
-    assert _events(coder, sentence) == expected
-
-
-@pytest.mark.parametrize(("sentence", "expected"), [
-    ("Canada announced 50 million dollars in humanitarian aid for Sudan.",
+    ("venue", "Greek farmers protested in Athens.", ["GRCAGR 14 - protested"]),
+    # announced aid is offered aid
+    ("announced-aid", "Canada announced 50 million dollars in humanitarian aid for Sudan.",
      ["CAN 03 SDN announced"]),
-    ("The European Union unveiled an aid package for Lebanon.", ["IGOEUREEC 03 LBN unveiled"]),
-])
-def test_announced_aid_is_intended(coder, sentence: str,  # type: ignore[no-untyped-def]
-                                   expected: list[str]) -> None:
+    ("announced-aid", "The European Union unveiled an aid package for Lebanon.",
+     ["IGOEUREEC 03 LBN unveiled"]),
+    # the one sentenced or praised "for" an act did it, not the court or the praiser
+    ("judged-for", "A Turkish court sentenced a Kurdish politician to ten years for "
+     "insulting the president.", ["TURJUD 17 TURPTY sentenced", "TURPTY 11 TURGOV insulting"]),
+    ("judged-for", "Egypt praised Qatar for helping to free the hostages.",
+     ["EGY 05 QAT praised", "QAT 08 EGYCVL free"]),
+]
+
+
+@pytest.mark.parametrize(("kind", "sentence", "expected"), CLASS_CASES,
+                         ids=[f"{k}-{i}" for i, (k, _, _) in enumerate(CLASS_CASES)])
+def test_class_cases(coder, kind: str, sentence: str,  # type: ignore[no-untyped-def]
+                     expected: list[str]) -> None:
     assert _events(coder, sentence) == expected
 
 
@@ -136,16 +116,5 @@ def test_announced_aid_is_intended(coder, sentence: str,  # type: ignore[no-unty
 ])
 def test_refusal_noun(coder, sentence: str,  # type: ignore[no-untyped-def]
                       expected: list[str]) -> None:
+    """A refusal is coded only with an owner (other events of the sentence aside)."""
     assert [e for e in _events(coder, sentence) if " 12 " in e] == expected
-
-
-@pytest.mark.parametrize(("sentence", "expected"), [
-    # the one sentenced or praised "for" an act did it, not the court or the praiser
-    ("A Turkish court sentenced a Kurdish politician to ten years for insulting the "
-     "president.", ["TURJUD 17 TURPTY sentenced", "TURPTY 11 TURGOV insulting"]),
-    ("Egypt praised Qatar for helping to free the hostages.",
-     ["EGY 05 QAT praised", "QAT 08 EGYCVL free"]),
-])
-def test_object_does_what_it_is_judged_for(coder, sentence: str,  # type: ignore[no-untyped-def]
-                                           expected: list[str]) -> None:
-    assert _events(coder, sentence) == expected
