@@ -21,19 +21,18 @@ Rule: ``casualty:MEANS`` (``casualty:-`` when the sentence names none).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from spacy.tokens import Token
 
-from blocwatch.coding.actors import UNKNOWN_COUNTRY, Mention
+from blocwatch.coding.actors import Mention
 from blocwatch.coding.events import (
     ArticleContext,
     EventCoder,
     SentenceInput,
     build_event,
     verb_code,
+    with_unknown_source,
 )
-from blocwatch.records import ActorRef, Event
+from blocwatch.records import Event
 from blocwatch.text import frames
 
 KILL_VERBS = frozenset({"kill", "injure", "wound", "maim", "massacre", "slaughter", "behead",
@@ -168,11 +167,7 @@ class CasualtyCoder:
         span = item.sent.doc[verb.i:verb.i + 1]
         event = build_event(self.events.lexicon, item, source or target, target, base, mood,
                             said, span, f"casualty:{means}")
-        if source is None:
-            at = verb.idx - item.sent.start_char
-            event = replace(event, source=ActorRef(UNKNOWN_COUNTRY, None, None, None, "", at,
-                                                   at))
-        return event
+        return event if source is not None else with_unknown_source(event, verb, item.sent)
 
 
 def _prep_causes(verb: Token) -> list[Token]:

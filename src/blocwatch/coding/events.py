@@ -49,6 +49,19 @@ AGENTLESS_ROOTS = frozenset({"17", "18"})
 # schoolgirls", "a crackdown on protesters"): codes by prefix.  Not expulsion (174), whose
 # nouns are as often an extradition between governments.
 AGENTLESS_NOUN_CODES = ("173", "175", "18")
+
+
+def codes_without_agent(code: str, nominal: bool) -> bool:
+    """Whether an act of ``code`` is coded with CAMEO's unknown source ``---`` when its
+    agent (a passive verb's) or its owner (an event noun's) is not named."""
+    return code.startswith(AGENTLESS_NOUN_CODES) if nominal else code[:2] in AGENTLESS_ROOTS
+
+
+def with_unknown_source(event: Event, at: Token, sent: Span) -> Event:
+    """The event with CAMEO's unknown actor ``---`` as source (no span, at token ``at``)."""
+    offset = at.idx - sent.start_char
+    return replace(event, source=ActorRef(UNKNOWN_COUNTRY, None, None, None, "", offset,
+                                          offset))
 _REJECTION_OF = {"036": "125", "02": "122", "10": "124", "030": "120", "057": "127"}
 
 
@@ -134,7 +147,7 @@ class EventCoder:
             subj = next(iter(frames.children(verb, "nsubj", "nsubjpass")), None)
             if subj is not None:
                 sources = self.actors_of(subj, item, ctx, index, None)
-        agentless = not sources and entry.code.startswith(AGENTLESS_NOUN_CODES)
+        agentless = not sources and codes_without_agent(entry.code, nominal=True)
         if not sources and not agentless:
             return []
         if not targets:
@@ -158,9 +171,9 @@ class EventCoder:
         mood = _nominal_modality(noun, entry.modality)
         attribution = self.attribution(item, ctx, index, noun)
         if agentless:  # "the arrest of two tycoons": no owner named, CAMEO's unknown actor
-            return [self._unknown_source(self._event(item, tgt, tgt, entry.code, mood,
-                                                     attribution, noun, entry, role), noun,
-                                         item) for tgt in targets]
+            return [with_unknown_source(self._event(item, tgt, tgt, entry.code, mood,
+                                                    attribution, noun, entry, role), noun,
+                                        item.sent) for tgt in targets]
         out = []
         for src in sources:
             for tgt in _or_none(targets):
@@ -187,7 +200,7 @@ class EventCoder:
                 and subj_tok.lower_ in SPEAKER_PRONOUNS:
             sources = [replace(item.quote_speaker, start=subj_tok.i, end=subj_tok.i + 1)]
         if not sources:
-            if passive and subj_tok is None and entry.code[:2] in AGENTLESS_ROOTS:
+            if passive and subj_tok is None and codes_without_agent(entry.code, nominal=False):
                 return self._agentless(item, ctx, index, verb, noun, entry)
             return None if not entry.nouns else []
         code, mood = verb_code(self.lexicon, verb, entry.code, entry.modality)
@@ -231,15 +244,9 @@ class EventCoder:
             return None if not entry.nouns else []
         code, mood = verb_code(self.lexicon, verb, entry.code, entry.modality)
         attribution = self.attribution(item, ctx, index, verb)
-        return [self._unknown_source(self._event(item, tgt, tgt, code, mood, attribution, verb,
-                                                 entry, role), verb, item) for tgt in targets]
-
-    @staticmethod
-    def _unknown_source(event: Event, at: Token, item: SentenceInput) -> Event:
-        """The event with CAMEO's unknown actor ``---`` as source (no span, at ``at``)."""
-        offset = at.idx - item.sent.start_char
-        return replace(event, source=ActorRef(UNKNOWN_COUNTRY, None, None, None, "", offset,
-                                              offset))
+        return [with_unknown_source(self._event(item, tgt, tgt, code, mood, attribution, verb,
+                                                entry, role), verb, item.sent)
+                for tgt in targets]
 
     def _targets(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
                  verb: Token, noun: Token | None, entry: VerbEntry, passive: bool,
@@ -568,7 +575,7 @@ def with_place_targets(item: SentenceInput, events: list[Event]) -> list[Event]:
               for i in range(m.start, m.end)}
     out = []
     for e in events:
-        if e.target is None and e.root in PLACE_ROOTS and e.sentence_index == item.sentence_index:
+        if e.target is None and e.root in PLACE_ROOTS:
             place = _place_of(_verb_token(item.sent, e), places)
             if place is not None and place.code != e.source.code:
                 e = replace(e, target=_ref(place, item.sent))

@@ -33,11 +33,10 @@ from blocwatch.coding.actors import (
 )
 from blocwatch.coding.casualties import CASUALTY_VERBS
 from blocwatch.coding.events import (
-    AGENTLESS_NOUN_CODES,
-    AGENTLESS_ROOTS,
     EVENT_NOUNS,
     PRONOUNS,
     SPEAKER_PRONOUNS,
+    codes_without_agent,
 )
 from blocwatch.coding.learned import SentenceModel
 from blocwatch.knowledge.kb import KnowledgeBase
@@ -252,16 +251,16 @@ class Selector:
         trigger, light = _NONE, []
         for lemma in lemmas:
             for entry in self._lexicon.by_noun.get(lemma, ()):
-                one = entry.no_target or entry.code.startswith(AGENTLESS_NOUN_CODES)  # arrest of X
+                # "the arrest of X": coded with the unknown source, one actor suffices
+                one = entry.no_target or codes_without_agent(entry.code, nominal=True)
                 trigger = max(trigger, _ONE_ACTOR if one else _TRIGGER)
             if lemma in self._noun_heads:
                 trigger = max(trigger, _TRIGGER)
             if lemma in CASUALTY_VERBS:  # "a bombing killed 28 soldiers": victims suffice
                 trigger = max(trigger, _ONE_ACTOR)
             for entry in self._lexicon.by_verb.get(lemma, ()):
-                # "three journalists were arrested": an agentless passive of roots 17/18
-                # is coded with one actor (the `---` source), so one actor must suffice
-                one = entry.no_target or entry.code[:2] in AGENTLESS_ROOTS
+                # "three journalists were arrested": likewise
+                one = entry.no_target or codes_without_agent(entry.code, nominal=False)
                 cls = _ONE_ACTOR if one else _TRIGGER
                 if entry.nouns:
                     light.append((cls, frozenset(n.split()[-1] for n in entry.nouns)))

@@ -103,5 +103,5 @@ _TRAVELLERS = frozenset({"tourist", "tourists", "visitor", "visitors", "holidaym
 def tourism(event: Event) -> bool:
     """A visit (root 04) whose source or target is tourists, visitors or pilgrims."""
     return event.root == "04" and any(
-        side is not None and side.text.split()[-1:] and side.text.split()[-1].lower()
-        in _TRAVELLERS for side in (event.source, event.target))
+        side is not None and side.text.lower().rsplit(" ", 1)[-1] in _TRAVELLERS
+        for side in (event.source, event.target))
