@@ -87,7 +87,6 @@ KNOWN_GAPS = {  # case id -> engine gap (see docs/coding.md); strict xfail: a fi
     "mass-01": "G10: lemmatiser/tagger slips",
     "mass-04": "G5: two-word light nouns",
     "mass-10": "G5: two-word light nouns",
-    "posture-06": "G8: target as a modifier of the preposition's object",
     "quote-09": "G13: lost subjects ('is expected to meet'), 'our' in quotes",
     "quote-10": "G3: 'will not attack' under a speech verb",
     "reduce-15": "G12: three or more conjoined actors",

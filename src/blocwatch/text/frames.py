@@ -104,8 +104,14 @@ def role_tokens(verb: Token, noun: Token | None, role: str, passive: bool) -> li
             for prep in children(anchor, "prep", "prt", "dative", "agent"):
                 if prep.lower_ == word:
                     out += children(prep, "pobj", "pcomp")
-        return out
+        # "massed troops along the border with China": the neighbour across the border
+        return out + [o for t in out if t.lemma_.lower() in BORDER_NOUNS
+                      for w in children(t, "prep") if w.lower_ == "with"
+                      for o in children(w, "pobj")]
     return []
+
+
+BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
 
 
 QUANTITY_NOUNS = frozenset({"hundreds", "thousands", "dozens", "scores", "millions",
