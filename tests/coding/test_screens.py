@@ -24,6 +24,8 @@ def _events(coder, sentence: str) -> list[str]:
     # talking to the press is a statement, not a consultation (both directions go)
     ("President Donald Trump speaks to reporters as he departs the White House.", "USAGOV"),
     ("President Donald Trump speaks to reporters as he departs the White House.", "USAMED"),
+    # speaking with a named outlet is an interview
+    ("The New York Times spoke with Israeli Prime Minister Benjamin Netanyahu.", "ISRGOV"),
     ("The Security Council voted to extend the UN peacekeeping mission in Lebanon.",
      "IGOUNOSEC"),
     # tourism is travel, not a visit

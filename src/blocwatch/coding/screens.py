@@ -69,15 +69,25 @@ def sports(event: Event) -> bool:
 
 def audience_target(event: Event) -> bool:
     """A statement (root 01) whose target is the unnamed press it was made to, or a talk
-    with it ("speaks to reporters", "met journalists": a talk with the press is a
-    statement, not a consultation; both directions of the mutual event go)."""
+    with it ("speaks to reporters", "met journalists"; speaking with a named outlet too:
+    "NPR's Michel Martin speaks with ..."): a talk with the press is a statement or an
+    interview, not a consultation; both directions of the mutual event go."""
     if event.root == "01":
         return _press(event.target)
-    return event.root == "04" and event.verb.lemma in _TALK_VERBS and (
-        _press(event.target) or _press(event.source))
+    if event.root != "04" or event.verb.lemma not in _TALK_VERBS:
+        return False
+    press = _media if event.verb.lemma in _INTERVIEW_VERBS else _press
+    return press(event.target) or press(event.source)
 
 
 _TALK_VERBS = frozenset({"talk", "speak", "meet", "brief", "address", "confer", "chat"})
+_INTERVIEW_VERBS = frozenset({"talk", "speak", "chat"})  # with a named outlet too
+
+
+def _media(actor: ActorRef | None) -> bool:
+    """The press, named or not: a talk with a newspaper or a broadcaster is an interview
+    ("NPR's Michel Martin speaks with ...", "spoke to the BBC"), not a consultation."""
+    return actor is not None and actor.sector in _AUDIENCE_SECTORS
 
 
 def _press(actor: ActorRef | None) -> bool:
