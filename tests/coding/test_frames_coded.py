@@ -100,6 +100,21 @@ CLASS_CASES = [
      "insulting the president.", ["TURJUD 17 TURPTY sentenced", "TURPTY 11 TURGOV insulting"]),
     ("judged-for", "Egypt praised Qatar for helping to free the hostages.",
      ["EGY 05 QAT praised", "QAT 08 EGYCVL free"]),
+    # a declared ceasefire and a build-up of forces are news without a named adversary
+    ("one-actor", "Syrian rebels declared a ceasefire.", ["SYRREB 08 - declared"]),
+    ("one-actor", "Iran deployed more troops on Friday.", ["IRN 15 - deployed"]),
+    ("one-actor", "The Israeli Cabinet approved a plan to build 700 housing units.", []),
+    # the neighbour across a border is the target
+    ("border", "Russia massed troops along the border with Ukraine.",
+     ["RUS 15 UKR massed"]),
+    # a proper name in a target slot that the knowledge base lacks: CAMEO's unknown actor
+    ("unknown-target", "The Department of Education will investigate Yale over funding.",
+     ["---GOVEDU 09 --- investigate"]),
+    ("unknown-target", "Indian police arrested Disha Ravi on Saturday.",
+     ["INDCOP 17 --- arrested"]),
+    ("unknown-target", "Pakistani troops attacked the camp in November.",
+     ["PAKMIL 19 - attacked"]),  # a common noun is no name
+    ("unknown-target", "Chinese doctors arrived to fight COVID-19.", []),
 ]
 
 

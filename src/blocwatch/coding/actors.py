@@ -35,6 +35,7 @@ DEFINITE = frozenset({"the", "its", "their", "his", "her", "our", "this", "that"
 STANDALONE_SECTORS = frozenset({"REB", "INS", "OPP", "CVL", "REF", "UAF", "SEP", "CRM"})
 KOREAS = {"north": "PRK", "south": "KOR"}
 UNKNOWN_COUNTRY = "---"  # CAMEO's country of an actor whose country nothing tells
+UNKNOWN_KIND = "unknown"  # a mention of a name the knowledge base lacks (code ``---``)
 # Capitalised words that may stand before a country name without making a new name.
 _NAME_MODIFIERS_OK = frozenset({"communist", "mainland", "soviet", "islamic", "federal",
                                 "imperial", "democratic", "neighbouring", "neighboring",
@@ -60,6 +61,8 @@ class Mention:
 
     @property
     def code(self) -> str:
+        if self.kind == UNKNOWN_KIND:
+            return UNKNOWN_COUNTRY
         if self.igo_code:
             return self.igo_code
         if self.country is None and self.sector:

@@ -3,9 +3,11 @@ punctuation sentencizer (no statistical model), and decide, before the parse, wh
 sentences can hold an event.
 
 An event needs a trigger (a word that may lemmatise to a lexicon verb or event noun) and
-two actors (source and target), or one actor when the trigger may code without a target
-or points back at an earlier event ("rejected the offer").  Actors can only come from
-tokens that start a knowledge-base name or an agent term, pronouns and "the North/South";
+two actors (source and target; a capitalised word after the first may be a name the
+knowledge base lacks, coded as the unknown actor), or one actor when the trigger may code
+without a target or points back at an earlier event ("rejected the offer").  Actors can
+only come from tokens that start a knowledge-base name or an agent term, pronouns and "the
+North/South";
 this pass counts such tokens generously (every start position, case ignored), so it may
 keep a sentence that yields nothing but never drops one the parser would code.  Sentences
 with a quotation mark are always kept: quotations carry speakers across sentences.
@@ -182,6 +184,8 @@ class Selector:
         trigger = self._trigger(lowers)
         if trigger != _NONE and (actors >= 2 or trigger == _ONE_ACTOR):
             return True
+        if trigger == _TRIGGER and any(t[:1].isupper() for t in texts[1:]):
+            return True  # a name the knowledge base lacks may be the target ("investigate Yale")
         return self._model is not None and self._model.predict(texts).label not in (
             "none", "0")  # the model's fallback needs one actor and an event class
 
