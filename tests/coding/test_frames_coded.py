@@ -115,6 +115,9 @@ CLASS_CASES = [
     ("unknown-target", "Pakistani troops attacked the camp in November.",
      ["PAKMIL 19 - attacked"]),  # a common noun is no name
     ("unknown-target", "Chinese doctors arrived to fight COVID-19.", []),
+    # known and unknown names in one list of targets: each is a target
+    ("unknown-target", "China has imposed sanctions on Mike Pompeo, Alex Azar, and Steve Bannon.",
+     ["CHN 16 --- imposed", "CHN 16 --- imposed", "CHN 16 USAELI imposed"]),
 ]
 
 

@@ -81,6 +81,19 @@ def unknown_name(tok: Token, index: dict[int, Mention]) -> Mention | None:
     return Mention(start, tok.i + 1, None, None, None, None, UNKNOWN_KIND)
 
 
+def _unknown_conjuncts(tok: Token, index: dict[int, Mention], found: list[Mention]
+                       ) -> list[Mention]:
+    """Names the knowledge base lacks among the conjuncts of a target slot that named
+    known actors too."""
+    out = []
+    for t in frames.expand_conjuncts(tok):
+        if not any(m.start <= t.i < m.end for m in found):
+            unknown = unknown_name(t, index)
+            if unknown is not None:
+                out.append(unknown)
+    return out
+
+
 def _not_actor(word: str) -> bool:
     """Names that are never actors: dates and holidays ("Nov."), diseases ("fight
     COVID-19"), contests and gatherings ("host the Winter Olympics")."""
@@ -301,6 +314,8 @@ class EventCoder:
                              for m in self.actors_of(t, item, ctx, index, sources, allow_loc)
                              if all(m.code != s.code for s in sources)]
                     if found:
+                        if not owners and sources:  # "on Pompeo, Alex Azar and Steve Bannon"
+                            found += _unknown_conjuncts(tok, index, found)
                         return found, role
         for role in entry.targets if sources else ():
             # "investigate Yale": a name the knowledge base lacks (not with an unknown

@@ -37,6 +37,7 @@ from blocwatch.coding.events import (
     EventCoder,
     SentenceInput,
     build_event,
+    unknown_name,
     verb_code,
 )
 from blocwatch.coding.learned import PHOENIX_CLASS, Prediction, SentenceModel
@@ -151,6 +152,11 @@ class LearnedEvents:
             for m in self.events.actors_of(tok, item, ctx, index, [source]):
                 if m.code != source.code and not m.locative:
                     return m
+        if deep:  # "launched an investigation into Ben Roberts-Smith": a name we lack
+            for tok in [*slots, *_deeper(slots, verb)]:
+                unknown = unknown_name(tok, index)
+                if unknown is not None:
+                    return unknown
         return None
 
 
