@@ -115,6 +115,11 @@ CLASS_CASES = [
     ("unknown-target", "Pakistani troops attacked the camp in November.",
      ["PAKMIL 19 - attacked"]),  # a common noun is no name
     ("unknown-target", "Chinese doctors arrived to fight COVID-19.", []),
+    # a subject name the knowledge base lacks is the unknown source, with a known target
+    ("unknown-source", "The Haqqani Network threatened Pakistan.", ["--- 13 PAK threatened"]),
+    ("unknown-source", "The FLN has attacked Rwandan soldiers in the south.",
+     ["--- 19 RWAMIL attacked"]),  # an acronym the tagger reads as a noun
+    ("unknown-source", "The Haqqani Network threatened the town.", []),
     # known and unknown names in one list of targets: each is a target
     ("unknown-target", "China has imposed sanctions on Mike Pompeo, Alex Azar, and Steve Bannon.",
      ["CHN 16 --- imposed", "CHN 16 --- imposed", "CHN 16 USAELI imposed"]),

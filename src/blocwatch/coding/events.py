@@ -67,9 +67,11 @@ def unknown_name(tok: Token, index: dict[int, Mention]) -> Mention | None:
     Yale", "outlawed the Zairian Association"): CAMEO's unknown actor ``---`` over the
     name's words; not a date or a name that holds a known actor, not the sentence's first
     word (the pre-filter counts such a name by its capital after the first word)."""
-    if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or _not_actor(tok.lower_) \
-            or tok.i == tok.sent.start:  # a first word is capitalised whatever it is
-        return None
+    acronym = tok.pos_ == "NOUN" and len(tok.text) > 1 and tok.text.isalpha() \
+        and tok.text.isupper()  # "The FLN": the tagger reads many acronyms as nouns
+    if not (tok.pos_ == "PROPN" or acronym) or not tok.text[:1].isupper() \
+            or _not_actor(tok.lower_) or tok.i == tok.sent.start:
+        return None  # a first word is capitalised whatever it is
     words = [tok, *(c for c in tok.children if c.dep_ in ("compound", "flat", "amod")
                     and c.pos_ in ("PROPN", "ADJ") and c.text[:1].isupper() and c.i < tok.i)]
     start = min(w.i for w in words)
@@ -247,6 +249,10 @@ class EventCoder:
         if not sources and item.quote_speaker is not None and subj_tok is not None \
                 and subj_tok.lower_ in SPEAKER_PRONOUNS:
             sources = [replace(item.quote_speaker, start=subj_tok.i, end=subj_tok.i + 1)]
+        unknown = unknown_name(subj_tok, index) if not (sources or passive or subj_tok is None) \
+            else None
+        if unknown is not None:  # "The FLN claimed ...": a name we lack, with a known target
+            sources = [unknown]
         if not sources:
             if passive and subj_tok is None and codes_without_agent(entry.code, nominal=False):
                 return self._agentless(item, ctx, index, verb, noun, entry)
@@ -254,6 +260,8 @@ class EventCoder:
         code, mood = verb_code(self.lexicon, verb, entry.code, entry.modality)
         targets, target_role = self._targets(item, ctx, index, verb, noun, entry, passive,
                                              sources)
+        if unknown is not None and not any(t.kind != UNKNOWN_KIND for t in targets):
+            return None if not entry.nouns else []
         if not targets:
             targets, code = self._event_noun_target(item, ctx, verb, noun, entry, code,
                                                     so_far, sources)
