@@ -120,6 +120,10 @@ CLASS_CASES = [
     ("unknown-source", "The FLN has attacked Rwandan soldiers in the south.",
      ["--- 19 RWAMIL attacked"]),  # an acronym the tagger reads as a noun
     ("unknown-source", "The Haqqani Network threatened the town.", []),
+    # pleading "with" someone is an appeal to them (pleading guilty "to" a charge: see
+    # test_plea_to_a_charge)
+    ("plea", "The Afghan president pleaded with the Taliban for a ceasefire.",
+     ["AFGGOV 02 AFGINS pleaded"]),
     # known and unknown names in one list of targets: each is a target
     ("unknown-target", "China has imposed sanctions on Mike Pompeo, Alex Azar, and Steve Bannon.",
      ["CHN 16 --- imposed", "CHN 16 --- imposed", "CHN 16 USAELI imposed"]),
@@ -131,6 +135,13 @@ CLASS_CASES = [
 def test_class_cases(coder, kind: str, sentence: str,  # type: ignore[no-untyped-def]
                      expected: list[str]) -> None:
     assert _events(coder, sentence) == expected
+
+
+def test_plea_to_a_charge(coder) -> None:  # type: ignore[no-untyped-def]
+    """The "to" of "pleaded guilty to child pornography offenses" names a charge, not
+    someone appealed to: no target (the base layer still reads the plea as an appeal)."""
+    events = _events(coder, "A US Navy mechanic pleaded guilty to child pornography offenses.")
+    assert events and all(" - " in e for e in events)
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
