@@ -115,11 +115,15 @@ CLASS_CASES = [
     ("unknown-target", "Pakistani troops attacked the camp in November.",
      ["PAKMIL 19 - attacked"]),  # a common noun is no name
     ("unknown-target", "Chinese doctors arrived to fight COVID-19.", []),
+    # named armed groups are actors with their country and sector
+    ("armed-group", "In Colombia, the ELN declared a monthlong ceasefire on 1 April.",
+     ["COLREB 08 - declared"]),
+    ("armed-group", "The TPLF criticised Eritrea.", ["ETHREB 11 ERI criticised"]),
     # a subject name the knowledge base lacks is the unknown source, with a known target
-    ("unknown-source", "The Haqqani Network threatened Pakistan.", ["--- 13 PAK threatened"]),
+    ("unknown-source", "The Zorba Brigade threatened Pakistan.", ["--- 13 PAK threatened"]),
     ("unknown-source", "The FLN has attacked Rwandan soldiers in the south.",
      ["--- 19 RWAMIL attacked"]),  # an acronym the tagger reads as a noun
-    ("unknown-source", "The Haqqani Network threatened the town.", []),
+    ("unknown-source", "The Zorba Brigade threatened the town.", []),
     # pleading "with" someone is an appeal to them (pleading guilty "to" a charge: see
     # test_plea_to_a_charge)
     ("plea", "The Afghan president pleaded with the Taliban for a ceasefire.",
