@@ -200,13 +200,18 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 def actor_key(ref: ActorRef | None, *, by_sector: bool = False) -> str | None:
     """"NATO", "KOR" (or "KORGOV" by sector), a group's own code ("KUR"); None for a
-    sector with no country ("rebels" somewhere): it cannot be placed in a relation."""
+    sector with no country ("rebels" somewhere, ``---REB``) and for CAMEO's unknown actor
+    ``---`` (an unnamed attacker, a name the knowledge base lacks): they cannot be placed
+    in a relation."""
     if ref is None:
         return None
     if ref.org:
         return ref.org
     if ref.country:
         return ref.country + (ref.sector or "") if by_sector else ref.country
-    if not ref.code or ref.code == ref.sector:
+    if not ref.code or ref.code == ref.sector or ref.code.startswith(UNKNOWN_ACTOR):
         return None
     return ref.code
+
+
+UNKNOWN_ACTOR = "---"  # CAMEO's code (or code prefix) of an actor nothing places

@@ -203,3 +203,27 @@ def test_seed_article_blocs(coder, shared: Path) -> None:
     assert graph["USA"]["PRK"]["weight"] < 0
     usa_prk = dyad_series(events, "USA", "PRK", period="month")
     assert usa_prk and sum(p.goldstein_sum for p in usa_prk) < 0
+
+
+@pytest.mark.parametrize(("ref", "key"), [
+    (ActorRef("KORGOV", "KOR", "GOV", None, "Seoul", 0, 1), "KOR"),
+    (ActorRef("IGOWSTNAT", None, None, "NATO", "NATO", 0, 1), "NATO"),
+    (ActorRef("KUR", None, None, None, "Kurds", 0, 1), "KUR"),  # a group's own code
+    (ActorRef("REB", None, "REB", None, "rebels", 0, 1), None),
+    (ActorRef("---COP", None, "COP", None, "police", 0, 1), None),  # CAMEO's unknown country
+    (ActorRef("---", None, None, None, "Yale", 0, 1), None),  # a name the KB lacks
+    (ActorRef("---", None, None, None, "", 3, 3), None),  # an unnamed attacker
+])
+def test_unplaceable_actors_have_no_key(ref: ActorRef, key: str | None) -> None:
+    from blocwatch.records import actor_key
+    assert actor_key(ref) == key
+
+
+def test_unknown_actors_are_no_graph_nodes() -> None:
+    events = [make(0, "USA", "CHN", "111", "2024-01-01")]
+    info = CODES["173"]
+    unknown = ActorRef("---", None, None, None, "Disha Ravi", 0, 1)
+    events.append(WeightedEvent("1", Event(
+        "doc", 0, "s", "2024-01-02", _ref("INDGOV"), unknown, "173", info.root, info.quad,
+        info.goldstein, Plover(None, None), "asserted", None, VerbRef("v", "v", 0, 1), "t"), 1))
+    assert set(relations_graph(events).nodes()) == {"USA", "CHN"}

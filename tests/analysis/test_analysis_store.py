@@ -35,7 +35,9 @@ ACTORS = [ActorRef("USA", "USA", None, None, "US", 0, 1),
           ActorRef("UKRGOV", "UKR", "GOV", None, "Kyiv", 0, 1),
           ActorRef("IGOWSTNAT", None, None, "NATO", "NATO", 0, 1),
           ActorRef("KUR", None, None, None, "Kurds", 0, 1),
-          ActorRef("REB", None, "REB", None, "rebels", 0, 1)]
+          ActorRef("REB", None, "REB", None, "rebels", 0, 1),
+          ActorRef("---COP", None, "COP", None, "police", 0, 1),  # CAMEO's unknown country
+          ActorRef("---", None, None, None, "Yale", 0, 1)]  # a name we lack
 CAMEO = ["036", "042", "057", "112", "120", "138", "173", "190", "051", "111"]
 MODALITIES = ["asserted"] * 6 + ["negated", "hypothetical", "intended"]
 

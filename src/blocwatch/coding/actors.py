@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Span, Token
 
 from blocwatch.knowledge.kb import ActorEntry, KnowledgeBase
-from blocwatch.records import ActorRef
+from blocwatch.records import UNKNOWN_ACTOR, ActorRef
 
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout",
                             "within", "around", "along", "off", "beyond", "into"})
@@ -34,7 +34,7 @@ DEFINITE = frozenset({"the", "its", "their", "his", "her", "our", "this", "that"
 # Sectors a bare group keeps even when no country is found ("rebels said ...").
 STANDALONE_SECTORS = frozenset({"REB", "INS", "OPP", "CVL", "REF", "UAF", "SEP", "CRM"})
 KOREAS = {"north": "PRK", "south": "KOR"}
-UNKNOWN_COUNTRY = "---"  # CAMEO's country of an actor whose country nothing tells
+UNKNOWN_COUNTRY = UNKNOWN_ACTOR  # CAMEO's country of an actor whose country nothing tells
 UNKNOWN_KIND = "unknown"  # a mention of a name the knowledge base lacks (code ``---``)
 # Capitalised words that may stand before a country name without making a new name.
 _NAME_MODIFIERS_OK = frozenset({"communist", "mainland", "soviet", "islamic", "federal",

@@ -43,7 +43,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import Executable
 from sqlalchemy.sql.functions import FunctionElement
 
-from blocwatch.records import ActorRef, actor_key
+from blocwatch.records import UNKNOWN_ACTOR, ActorRef, actor_key
 from blocwatch.store import schema as s
 
 
@@ -169,6 +169,7 @@ def key_sql(role: str, by_sector: bool) -> ColumnElement[Any]:
         (code.is_(None), literal("")),
         (code == "", literal("")),
         (and_(sector.is_not(None), code == sector), literal("")),
+        (code.startswith(UNKNOWN_ACTOR), literal("")),
         else_=code)
 
 

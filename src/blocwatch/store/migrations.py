@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, MetaData, Table
+from sqlalchemy import Column, MetaData, Table, delete
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateIndex, CreateTable, ExecutableDDLElement
@@ -88,4 +88,9 @@ MIGRATIONS: tuple[Migration, ...] = (
                                            CreateTable(dyad_weeks),
                                            backfill_weeks_statement(),
                                            CreateIndex(EVENT_DYAD_INDEX)]),
+    # CAMEO's unknown actor (``---``, ``---REB``) is no dyad member: the aggregates are
+    # rebuilt without the rows that placed it
+    Migration("0007_unknown_actors_unplaced", lambda: [
+        delete(dyad_weeks), delete(dyad_totals), delete(dyad_days), backfill_statement(),
+        backfill_totals_statement(), backfill_weeks_statement()]),
 )
