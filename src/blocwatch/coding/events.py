@@ -62,11 +62,14 @@ def with_unknown_source(event: Event, at: Token, sent: Span) -> Event:
     offset = at.idx - sent.start_char
     return replace(event, source=ActorRef(UNKNOWN_COUNTRY, None, None, None, "", offset,
                                           offset))
+
+
 def unknown_name(tok: Token, index: dict[int, Mention]) -> Mention | None:
-    """A proper name in a target slot that the knowledge base does not know ("investigate
-    Yale", "outlawed the Zairian Association"): CAMEO's unknown actor ``---`` over the
-    name's words; not a date or a name that holds a known actor, not the sentence's first
-    word (the pre-filter counts such a name by its capital after the first word)."""
+    """A proper name in an actor slot that the knowledge base does not know ("investigate
+    Yale", "outlawed the Zairian Association", "The FLN attacked ..."): CAMEO's unknown
+    actor ``---`` over the name's words; not a date or a name that holds a known actor,
+    not the sentence's first word (the pre-filter counts such a name by its capital after
+    the first word)."""
     acronym = tok.pos_ == "NOUN" and len(tok.text) > 1 and tok.text.isalpha() \
         and tok.text.isupper()  # "The FLN": the tagger reads many acronyms as nouns
     if not (tok.pos_ == "PROPN" or acronym) or not tok.text[:1].isupper() \
