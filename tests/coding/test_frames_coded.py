@@ -128,6 +128,9 @@ CLASS_CASES = [
     # test_plea_to_a_charge)
     ("plea", "The Afghan president pleaded with the Taliban for a ceasefire.",
      ["AFGGOV 02 AFGINS pleaded"]),
+    # a capitals headline's words and places named by their kind are no unknown names
+    ("unknown-target", "KENYAN POLICE ARREST NEED FOR NEW MEASURES", []),
+    ("unknown-target", "Iranian troops attacked the Middle East.", ["IRNMIL 19 - attacked"]),
     # known and unknown names in one list of targets: each is a target
     ("unknown-target", "China has imposed sanctions on Mike Pompeo, Alex Azar, and Steve Bannon.",
      ["CHN 16 --- imposed", "CHN 16 --- imposed", "CHN 16 USAELI imposed"]),

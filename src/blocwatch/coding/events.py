@@ -73,8 +73,10 @@ def unknown_name(tok: Token, index: dict[int, Mention]) -> Mention | None:
     acronym = tok.pos_ == "NOUN" and len(tok.text) > 1 and tok.text.isalpha() \
         and tok.text.isupper()  # "The FLN": the tagger reads many acronyms as nouns
     if not (tok.pos_ == "PROPN" or acronym) or not tok.text[:1].isupper() \
-            or _not_actor(tok.lower_) or tok.i == tok.sent.start:
-        return None  # a first word is capitalised whatever it is
+            or _not_actor(tok.lower_) or tok.i == tok.sent.start or tok.sent.text.isupper() \
+            or tok.dep_ in ("compound", "flat"):
+        return None  # a first word (a capitals headline's every word) is capitalised
+        # anyway; a name's first words ("Middle" of "the Middle East") are not the name
     words = [tok, *(c for c in tok.children if c.dep_ in ("compound", "flat", "amod")
                     and c.pos_ in ("PROPN", "ADJ") and c.text[:1].isupper() and c.i < tok.i)]
     start = min(w.i for w in words)
@@ -101,7 +103,8 @@ def _unknown_conjuncts(tok: Token, index: dict[int, Mention], found: list[Mentio
 
 def _not_actor(word: str) -> bool:
     """Names that are never actors: dates and holidays ("Nov."), diseases ("fight
-    COVID-19"), contests and gatherings ("host the Winter Olympics")."""
+    COVID-19"), contests and gatherings ("host the Winter Olympics"), places whose last
+    word names their kind ("the Middle East", "the Red Sea")."""
     bare = word.rstrip(".")
     return bare in _NOT_ACTORS or (len(bare) >= 3 and any(
         m.startswith(bare) for m in _MONTHS_DAYS)) or bare.startswith("covid")
@@ -114,7 +117,11 @@ _NOT_ACTORS = frozenset({"christmas", "easter", "ramadan", "eid", "hajj", "brexi
                          "ebola", "hiv", "aids", "malaria", "cholera", "sars", "mers",
                          "zika", "polio", "omicron", "fgm", "olympics", "olympic", "games",
                          "cup", "championship", "championships", "tournament", "festival",
-                         "expo", "summit", "conference", "prize", "award"})
+                         "expo", "summit", "conference", "prize", "award", "east", "west",
+                         "north", "south", "gulf", "sea", "ocean", "valley", "river",
+                         "mountain", "mountains", "island", "islands", "strait", "peninsula",
+                         "region", "province", "district", "county", "city", "street",
+                         "square", "airport"})
 _REJECTION_OF = {"036": "125", "02": "122", "10": "124", "030": "120", "057": "127"}
 
 
