@@ -198,6 +198,9 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
+UNKNOWN_ACTOR = "---"  # CAMEO's code (or code prefix) of an actor nothing places
+
+
 def actor_key(ref: ActorRef | None, *, by_sector: bool = False) -> str | None:
     """"NATO", "KOR" (or "KORGOV" by sector), a group's own code ("KUR"); None for a
     sector with no country ("rebels" somewhere, ``---REB``) and for CAMEO's unknown actor
@@ -213,5 +216,3 @@ def actor_key(ref: ActorRef | None, *, by_sector: bool = False) -> str | None:
         return None
     return ref.code
 
-
-UNKNOWN_ACTOR = "---"  # CAMEO's code (or code prefix) of an actor nothing places

@@ -80,9 +80,6 @@ def unknown_name(tok: Token, index: dict[int, Mention]) -> Mention | None:
     words = [tok, *(c for c in tok.children if c.dep_ in ("compound", "flat", "amod")
                     and c.pos_ in ("PROPN", "ADJ") and c.text[:1].isupper() and c.i < tok.i)]
     start = min(w.i for w in words)
-    while start < tok.i and not (tok.doc[start].pos_ in ("PROPN", "ADJ")
-                                 and tok.doc[start].text[:1].isupper()):
-        start += 1
     if any(i in index for i in range(start, tok.i + 1)):
         return None
     return Mention(start, tok.i + 1, None, None, None, None, UNKNOWN_KIND)
