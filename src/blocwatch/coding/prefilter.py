@@ -44,6 +44,7 @@ from blocwatch.coding.learned import SentenceModel
 from blocwatch.knowledge.kb import KnowledgeBase
 from blocwatch.knowledge.lexicon import Lexicon
 from blocwatch.records import CleanArticle
+from blocwatch.text.annotate import rule_lemmatizer
 from blocwatch.text.forms import form_lemmas
 
 _NONE, _TRIGGER, _ONE_ACTOR = 0, 1, 2
@@ -306,9 +307,10 @@ class _Seen:
 
 def _lemma_tables(nlp) -> tuple[tuple[tuple[str, str], ...], dict[str, set[str]]]:  # type: ignore[no-untyped-def]
     """The rule lemmatiser's suffix rules and exceptions, over every part of speech."""
-    if "lemmatizer" not in nlp.pipe_names:
+    lemmatizer = rule_lemmatizer(nlp)
+    if lemmatizer is None:
         return (), {}
-    lookups = nlp.get_pipe("lemmatizer").lookups
+    lookups = lemmatizer.lookups
     rules: set[tuple[str, str]] = set()
     exceptions: dict[str, set[str]] = {}
     if lookups.has_table("lemma_rules"):
