@@ -34,6 +34,12 @@ def _casualties(coder, sentence: str) -> list[str]:  # type: ignore[no-untyped-d
     ("Five soldiers were killed when a roadside bomb exploded in Kandahar.",
      ["---| 1833 AFGMIL"]),
     ("Russian troops killed three civilians in Donetsk.", []),
+    # a group's name modifying the attack inside "in ..." owns it (a place's would not)
+    ("Three Afghan soldiers lost their lives in a Taliban attack.",
+     ["AFGINS|Taliban 180 AFGMIL"]),
+    ("Two Kenyan soldiers were killed in an al-Shabaab ambush in Somalia.",
+     ["SOMREB|Shabaab 180 KENMIL"]),
+    ("Three Afghan soldiers were killed in a Kabul attack.", ["---| 180 AFGMIL"]),
 ])
 def test_casualty_events(coder, sentence: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
     assert _casualties(coder, sentence) == expected

@@ -45,6 +45,8 @@ EVENT_NOUNS = {
 # abducted"): coercion and assault, whose agent (police, courts, unknown attackers) news
 # often leaves out.
 AGENTLESS_ROOTS = frozenset({"17", "18"})
+# Mentions of who acts, never of where: groups, institutions, bodies, people, agents.
+ACTOR_KINDS = frozenset({"institution", "igo", "person", "agent"})
 # Event nouns coded without an owner ("the arrest of two tycoons", "the abduction of 276
 # schoolgirls", "a crackdown on protesters"): codes by prefix.  Not expulsion (174), whose
 # nouns are as often an extradition between governments.
@@ -406,11 +408,15 @@ class EventCoder:
         """The actors an event noun belongs to: its possessor or modifier ("Russia's
         invasion", "a Taliban attack", "an Israeli air strike", also inside "in an Israeli
         air strike", where the demonym reads as a place) or its "by" agent."""
-        for tok in [*frames.children(noun, "poss", "compound", "amod", "nmod"),
-                    *frames.role_tokens(noun, None, "prep:by", False), *_agents_of(noun)]:
+        modifiers = frames.children(noun, "poss", "compound", "amod", "nmod")
+        for tok in [*modifiers, *frames.role_tokens(noun, None, "prep:by", False),
+                    *_agents_of(noun)]:
+            # a modifier inside "in ..." is read as a place: only a place's name is one
+            # ("in a Kabul attack"), not a group's ("in a Taliban attack")
             found = [replace(m, locative=False) for m in self.actors_of(
                 tok, item, ctx, index, None, allow_locative=True)
-                     if not m.locative or m.kind == "demonym"]
+                     if not m.locative or m.kind == "demonym"
+                     or (tok in modifiers and m.kind in ACTOR_KINDS)]
             if found:
                 return found
         return []
