@@ -53,6 +53,18 @@ def test_no_base_event(rules: Coder, text: str) -> None:
                 if e.rule.startswith("base:")]
 
 
+@pytest.mark.parametrize("text", [
+    "Mr Trump ordered his generals to arrange a rapid exit of US troops.",
+    "The Indian tourism department conducted a roadshow in Goa to woo Russian tourists.",
+    "The phrase was first used by George W Bush and came to encompass US military forces.",
+])
+def test_final_to_of_a_pattern_is_a_preposition(rules: Coder, text: str) -> None:
+    """A pattern ending in TO ("- * TO", "- * (TO)": "headed to", "arrived to") does not
+    match the "to" of an infinitive."""
+    rules_fired = [e.rule for e in rules.code_text(text, date="2021-06-01")]
+    assert not [r for r in rules_fired if r.endswith(("* TO", "* (TO)"))], rules_fired
+
+
 def test_rule_names_the_block_and_pattern(rules: Coder) -> None:
     [event] = [e for e in rules.code_text("Israel banished Palestinian families.")
                if e.rule.startswith("base:")]

@@ -545,6 +545,11 @@ class ActorGroups:
 
 
 # --------------------------------------------------------------------------- patterns
+def _infinitive_to(tok: Token) -> bool:
+    """The "to" of an infinitive ("a roadshow to woo tourists"), not a preposition."""
+    return tok.tag_ == "TO" and tok.dep_ == "aux"
+
+
 @dataclass
 class Match:
     source: list[Unit] | None = None
@@ -580,7 +585,10 @@ class PatternMatcher:
             return True
         el = els[k]
         starts = [pos] if joined else range(pos, self.lower_end)
+        final_to = k == len(els) - 1 and el.kind == "word" and el.value == "TO"
         for q in starts:
+            if final_to and _infinitive_to(self.doc[q]):
+                continue  # "* TO" ends on a preposition ("headed to"), not "to woo"
             for end, bound in self._at(el, q, +1):
                 saved = (found.source, found.target, found.compound)
                 _bind(found, el, bound, upper=False)
