@@ -134,6 +134,13 @@ CLASS_CASES = [
     # known and unknown names in one list of targets: each is a target
     ("unknown-target", "China has imposed sanctions on Mike Pompeo, Alex Azar, and Steve Bannon.",
      ["CHN 16 --- imposed", "CHN 16 --- imposed", "CHN 16 USAELI imposed"]),
+    # "say" takes what is said as its object, never its hearer ("Du Pont Co said the
+    # U.S." is a sentence cut at an abbreviation); "tell" takes the hearer as object
+    ("say-object", "Du Pont Co said the U.S.", []),
+    ("say-object", "Iraq said Iran was to blame.", []),
+    ("say-object", "The Iraqi minister said to Iran that the border would stay closed.",
+     ["IRQGOV 01 IRN said"]),
+    ("say-object", "Lavrov told Washington it was a mistake.", ["RUSGOV 01 USA told"]),
 ]
 
 
