@@ -141,6 +141,19 @@ CLASS_CASES = [
     ("say-object", "The Iraqi minister said to Iran that the border would stay closed.",
      ["IRQGOV 01 IRN said"]),
     ("say-object", "Lavrov told Washington it was a mistake.", ["RUSGOV 01 USA told"]),
+    # demonyms listed before one agent each own it ("Russian and Syrian forces")
+    ("conjoined-demonyms", "Russian and Syrian warplanes bombed Idlib.",
+     ["RUSMIL 19 SYR bombed", "SYRMIL 19 SYR bombed"]),
+    ("conjoined-demonyms", "US, British and French officials met Iranian diplomats in Vienna.",
+     ["FRAGOV 04 IRNGOV met", "GBRGOV 04 IRNGOV met", "IRNGOV 04 FRAGOV met",
+      "IRNGOV 04 GBRGOV met"]),
+    ("conjoined-demonyms", "Chinese and Russian leaders signed a deal.",
+     ["CHNGOV 05 RUSGOV signed", "RUSGOV 05 CHNGOV signed"]),
+    ("conjoined-demonyms", "A direct clash between Turkish and Syrian government forces "
+     "risks a broader war.", ["SYRMIL 19 TURMIL clash", "TURMIL 19 SYRMIL clash"]),
+    # two agent words are one actor, not two ("company executives")
+    ("conjoined-demonyms", "Company executives met Japanese officials.",
+     ["---BUS 04 JPNGOV met", "JPNGOV 04 ---BUS met"]),
 ]
 
 

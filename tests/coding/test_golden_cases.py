@@ -81,7 +81,6 @@ KNOWN_GAPS = {  # case id -> engine gap (see docs/coding.md); strict xfail: a fi
     "attrib-07": "G2: claim nouns: the content of an accusation is asserted",
     "consult-22": "G13: lost subjects ('is expected to meet'), 'our' in quotes",
     "demand-03": "G8: target as a modifier of the preposition's object",
-    "fight-11": "G12: three or more conjoined actors",
     "intent-10": "G10: lemmatiser/tagger slips",
     "intent-22": "G16: 'considering sending' is asserted",
     "mass-01": "G10: lemmatiser/tagger slips",

@@ -259,6 +259,9 @@ def _combine(sent: Span, names: list[Mention],
             continue
         used.add(owner.start)
         owner_sector = owner.sector if owner.kind == "institution" else sector
+        for other in _conjoined_demonyms(doc, names, owner, sent.start):
+            used.add(other.start)  # "Russian and Syrian forces": Russian forces too
+            out.append(replace(other, sector=owner_sector, kind="agent"))
         start = _extend_left(doc, names, owner, sent.start)
         if a_start < owner.start and a_start > sent.start \
                 and doc[a_start - 1].lower_ in DEFINITE:  # "the foreign minister of Japan"
@@ -267,6 +270,30 @@ def _combine(sent: Span, names: list[Mention],
                            owner_sector, None, None, "agent"))
     out += [m for m in names if m.start not in used]
     return sorted(out, key=lambda m: m.start)
+
+
+def _conjoined_demonyms(doc: object, names: list[Mention], owner: Mention,
+                        sent_start: int) -> list[Mention]:
+    """Demonyms listed before the one that owns an agent ("Russian and Syrian forces",
+    "US, British and French officials"): each owns the agent too."""
+    if owner.kind != "demonym":
+        return []
+    by_end = {m.end: m for m in names if m.kind == "demonym"}
+    out: list[Mention] = []
+    pos = owner.start
+    while pos - 2 >= sent_start:
+        sep: Token = doc[pos - 1]  # type: ignore[index]
+        if sep.lower_ not in ("and", ",", "or"):
+            break
+        before = by_end.get(pos - 1)
+        if before is None and sep.lower_ in ("and", "or") and pos - 2 >= sent_start \
+                and doc[pos - 2].text == ",":  # type: ignore[index]
+            before = by_end.get(pos - 2)  # "US, British, and French officials"
+        if before is None:
+            break
+        out.append(before)
+        pos = before.start
+    return out
 
 
 def _name_after(doc: object, end: int, sent_end: int, names: dict[int, Mention]) -> int:

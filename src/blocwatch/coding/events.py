@@ -363,6 +363,11 @@ class EventCoder:
                           and c.i in index), None)
             if m is not None and (allow_locative or not m.locative) and m not in found:
                 found.append(m)
+                # "Russian and Syrian forces": the listed demonym's own agent mention
+                found += [o for c in t.children if c.dep_ in ("amod", "compound", "nmod")
+                          and (o := index.get(c.i)) is not None and o is not m
+                          and o.kind == "agent" and o.sector == m.sector
+                          and o.country and o.country != m.country and o not in found]
         return found
 
     def _pronoun(self, tok: Token, item: SentenceInput, ctx: ArticleContext,
