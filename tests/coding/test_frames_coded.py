@@ -151,6 +151,13 @@ CLASS_CASES = [
      ["CHNGOV 05 RUSGOV signed", "RUSGOV 05 CHNGOV signed"]),
     ("conjoined-demonyms", "A direct clash between Turkish and Syrian government forces "
      "risks a broader war.", ["SYRMIL 19 TURMIL clash", "TURMIL 19 SYRMIL clash"]),
+    # a list of countries the parser hangs from the first as an apposition
+    ("listed-apposition", "Saudi Arabia, the UAE, Bahrain and Egypt criticised Qatar.",
+     ["ARE 11 QAT criticised", "BHR 11 QAT criticised", "EGY 11 QAT criticised",
+      "SAU 11 QAT criticised"]),
+    # an apposition that names the same country again is no list
+    ("listed-apposition", "Japan, the world's third largest economy, criticised China.",
+     ["JPN 11 CHN criticised"]),
     # two agent words are one actor, not two ("company executives")
     ("conjoined-demonyms", "Company executives met Japanese officials.",
      ["---BUS 04 JPNGOV met", "JPNGOV 04 ---BUS met"]),

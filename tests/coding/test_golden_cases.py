@@ -88,7 +88,6 @@ KNOWN_GAPS = {  # case id -> engine gap (see docs/coding.md); strict xfail: a fi
     "mass-10": "G5: two-word light nouns",
     "quote-09": "G13: lost subjects ('is expected to meet'), 'our' in quotes",
     "quote-10": "G3: 'will not attack' under a speech verb",
-    "reduce-15": "G12: three or more conjoined actors",
     "reduce-24": "G9: phrasal 'call off'",
     "reject-01": "G11: nominal events with passive or no verb",
     "reject-11": "G4: plot/attempt/refusal codes",

@@ -347,7 +347,7 @@ class EventCoder:
                 index: dict[int, Mention], exclude: list[Mention] | None,
                 allow_locative: bool = False) -> list[Mention]:
         found: list[Mention] = []
-        for t in frames.expand_conjuncts(tok):
+        for t in [*frames.expand_conjuncts(tok), *_listed_appositions(tok, index)]:
             m = index.get(t.i)
             if m is None and t.lower_ in PRONOUNS:
                 antecedent = self._pronoun(t, item, ctx, exclude)
@@ -503,6 +503,22 @@ def governs(verb: Token, verbs: set[int]) -> bool:
             return True
         stack = [c for t in stack for c in t.children if c.dep_ in ("xcomp", "ccomp", "conj")]
     return False
+
+
+def _listed_appositions(tok: Token, index: dict[int, Mention]) -> list[Token]:
+    """"Mali, Burkina Faso and Niger": the parser hangs the rest of a list of countries
+    from the first as an apposition with conjuncts; a country's apposition that is
+    another country with a list after it is no second name for it."""
+    m = index.get(tok.i)
+    if m is None or m.kind != "country":
+        return []
+    out: list[Token] = []
+    for c in tok.children:
+        other = index.get(c.i)
+        if c.dep_ == "appos" and c.conjuncts and other is not None \
+                and other.kind == "country" and other.country != m.country:
+            out += [c, *c.conjuncts]
+    return out
 
 
 def _agents_of(noun: Token) -> list[Token]:
