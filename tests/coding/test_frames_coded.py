@@ -186,3 +186,18 @@ def test_refusal_noun(coder, sentence: str,  # type: ignore[no-untyped-def]
                       expected: list[str]) -> None:
     """A refusal is coded only with an owner (other events of the sentence aside)."""
     assert [e for e in _events(coder, sentence) if " 12 " in e] == expected
+
+
+# "X is expected/set/due/likely/unable to V": X does V, as sure as the raising word says
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Biden is expected to meet Xi Jinping next week.", ("USAGOV", "036", "CHNGOV", "intended")),
+    ("Putin is set to visit India in December.", ("RUSGOV", "036", "IND", "intended")),
+    ("Modi is due to sign a trade deal with Britain.", ("INDGOV", "032", "GBR", "intended")),
+    ("Lavrov is likely to visit Beijing soon.", ("RUSGOV", "042", "CHN", "hypothetical")),
+    ("Israel is unable to attack Iran.", ("ISR", "190", "IRN", "negated")),
+])
+def test_raised_subject(coder, sentence: str,  # type: ignore[no-untyped-def]
+                        expected: tuple[str, str, str, str]) -> None:
+    got = [(e.source.code, e.cameo, e.target.code if e.target else "-", e.modality)
+           for e in coder.code_text(sentence, date="2024-06-01")]
+    assert expected in got, got

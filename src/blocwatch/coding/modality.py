@@ -2,12 +2,13 @@
 
 Modality of an event's verb, checked in this order:
 - ``negated``: a negation on the verb ("did not refer", "never attacked") or a denying
-  verb above it ("denied attacking", "failed to");
+  verb above it ("denied attacking", "failed to"), or "is unable to";
 - ``hypothetical``: a modal of possibility ("may be preparing", "could strike") or a
-  condition ("if deemed necessary") on the verb or the clauses above it;
+  condition ("if deemed necessary") on the verb or the clauses above it, or "is
+  (un)likely to";
 - ``intended``: the verb is the infinitive of an intention verb ("plans to form",
-  "offered to meet", "vowed to attack"), carries "will"/"going to", or its lexicon entry
-  is an offer, promise or threat;
+  "offered to meet", "vowed to attack"; "is expected/set/due/ready to"), carries
+  "will"/"going to", or its lexicon entry is an offer, promise or threat;
 - otherwise ``asserted``.
 
 Under an intention verb a cooperative act becomes CAMEO's "express intent" code (meet ->
@@ -34,6 +35,11 @@ APPEAL_VERBS = frozenset({"urge", "call", "press", "pressure", "ask", "demand", 
                           "warn", "invite", "encourage", "request", "implore", "exhort",
                           "insist"})
 NEGATING_VERBS = frozenset({"deny", "fail", "refuse", "decline", "avoid", "reject"})
+# "X is set/due/likely/unable to V" (text.frames.RAISING): how sure V is.
+RAISING_MODALITY = {"expect": "intended", "set": "intended", "schedule": "intended",
+                    "slate": "intended", "poise": "intended", "due": "intended",
+                    "ready": "intended", "willing": "intended", "likely": "hypothetical",
+                    "unlikely": "hypothetical", "unable": "negated"}
 HYPOTHETICAL_AUX = frozenset({"may", "might", "could", "would", "should", "can", "must"})
 CONDITION_MARKS = frozenset({"if", "unless", "whether"})
 SPEECH_VERBS = frozenset({"say", "tell", "state", "claim", "allege", "add", "announce",
@@ -127,6 +133,9 @@ def modality(verb: Token, entry_modality: str | None) -> tuple[str, bool]:
             return "hypothetical", False
         if tok.dep_ == "advcl" and any(c.lower_ in CONDITION_MARKS for c in tok.children):
             return "hypothetical", False
+    if verb.dep_ == "xcomp" and _lemma(verb.head) in RAISING_MODALITY:
+        mood = RAISING_MODALITY[_lemma(verb.head)]
+        return mood, mood == "intended"
     if verb.dep_ == "xcomp" and _lemma(verb.head) in INTENT_VERBS:
         return "intended", True
     if any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "shall") for c in verb.children):

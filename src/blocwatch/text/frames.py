@@ -19,6 +19,12 @@ JUDGED_FOR = frozenset({"sentence", "jail", "imprison", "arrest", "detain", "fin
                         "congratulate", "fault", "rebuke", "slam"})
 
 
+# "X is expected/set/due/likely to V": X is the subject of V (the modality module says
+# how sure the act is: coding.modality.RAISING_MODALITY).
+RAISING = frozenset({"expect", "set", "schedule", "slate", "poise", "due", "likely",
+                     "unlikely", "ready", "willing", "unable"})
+
+
 def children(tok: Token, *deps: str) -> list[Token]:
     return [c for c in tok.children if c.dep_ in deps]
 
@@ -56,6 +62,12 @@ def _inherited(verb: Token, depth: int) -> Token | None:
             obj = children(head, "dobj")
             if obj:
                 return obj[0]
+        if head.lemma_.lower() in RAISING:
+            raised = children(head, "nsubjpass")  # "Biden is expected to meet Xi"
+            if raised:
+                return raised[0]
+            if head.dep_ == "acomp" and head.head.pos_ in ("AUX", "VERB"):
+                return subject(head.head, depth + 1)[0]  # "Modi is due to sign"
         return subject(head, depth + 1)[0]
     if dep == "pcomp" and head.dep_ == "prep":
         governor = head.head
