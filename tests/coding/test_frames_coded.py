@@ -158,6 +158,10 @@ CLASS_CASES = [
     # an apposition that names the same country again is no list
     ("listed-apposition", "Japan, the world's third largest economy, criticised China.",
      ["JPN 11 CHN criticised"]),
+    # a country's body named by a common word after another country is that country's
+    ("foreign-body", "The Brazilian Congress criticised Argentina.", ["BRALEG 11 ARG criticised"]),
+    ("foreign-body", "Brazil's Congress criticised Argentina.", ["BRALEG 11 ARG criticised"]),
+    ("foreign-body", "The US Congress criticised Argentina.", ["USALEG 11 ARG criticised"]),
     # two agent words are one actor, not two ("company executives")
     ("conjoined-demonyms", "Company executives met Japanese officials.",
      ["---BUS 04 JPNGOV met", "JPNGOV 04 ---BUS met"]),

@@ -117,7 +117,8 @@ class ActorFinder:
                 if entries:
                     found = resolve(entries, date, i, i + n)
                     break
-            if found is not None and self._inside_other_name(doc, found, sent.start, out):
+            if found is not None and (self._inside_other_name(doc, found, sent.start, out)
+                                      or self._foreign_body(doc, found, out)):
                 i = found.end  # "Michael Jordan", "New Mexico", "Latin American"
             elif found is not None:
                 out.append(found)
@@ -141,6 +142,19 @@ class ActorFinder:
         if prev.lower_ in _NAME_MODIFIERS_OK or self.kb.agent([prev.text]) is not None:
             return False
         return True
+
+    def _foreign_body(self, doc: object, found: Mention, before: list[Mention]) -> bool:
+        """A country's institution named by a common word ("Congress": the US Congress)
+        right after another country ("the Brazilian Congress", "Brazil's Congress") is
+        that country's body: the word is read as an agent term instead."""
+        if found.kind != "institution" or not before:
+            return False
+        prev = before[-1]
+        gap = [t.text for t in doc[prev.end:found.start]]  # type: ignore[index]
+        words = [t.text for t in doc[found.start:found.end]]  # type: ignore[index]
+        return prev.kind in ("country", "demonym") and gap in ([], ["'s"], ["’s"]) \
+            and prev.country is not None and prev.country != found.country \
+            and self.kb.agent(words) is not None
 
     # -- rule 2: agents ------------------------------------------------------------
     def _agents(self, sent: Span, names: list[Mention]) -> list[tuple[int, int, str, str]]:
