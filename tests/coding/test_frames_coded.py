@@ -162,6 +162,14 @@ CLASS_CASES = [
     ("foreign-body", "The Brazilian Congress criticised Argentina.", ["BRALEG 11 ARG criticised"]),
     ("foreign-body", "Brazil's Congress criticised Argentina.", ["BRALEG 11 ARG criticised"]),
     ("foreign-body", "The US Congress criticised Argentina.", ["USALEG 11 ARG criticised"]),
+    # hostages held by X: X holds them (181), the hostages are the target
+    ("hostages", "The families of Israeli hostages held by Hamas protested in Tel Aviv.",
+     ["PSEINS 18 ISRCVL held"]),
+    ("hostages", "Two American hostages were held by al-Shabaab for months.",
+     ["SOMREB 18 USACVL held"]),
+    ("hostages", "Hamas is holding 130 Israeli hostages in Gaza.", ["PSEINS 18 ISRCVL holding"]),
+    # not every participle on a light noun: only entries whose noun is the target
+    ("hostages", "The talks held by Iran and Iraq ended.", []),
     # two agent words are one actor, not two ("company executives")
     ("conjoined-demonyms", "Company executives met Japanese officials.",
      ["---BUS 04 JPNGOV met", "JPNGOV 04 ---BUS met"]),

@@ -249,7 +249,7 @@ class EventCoder:
         subj_tok, passive = frames.subject(verb)
         noun = None
         if entry.nouns:
-            noun = frames.light_noun(verb, entry.nouns, passive)
+            noun = frames.light_noun(verb, entry.nouns, passive, "noun" in entry.targets)
             if noun is None:
                 return None
         if entry.particle and not frames.has_particle(verb, entry.particle):

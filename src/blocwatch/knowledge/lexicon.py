@@ -39,7 +39,7 @@ import yaml
 
 from blocwatch.errors import KnowledgeBaseError
 
-_ROLE_PREFIXES = ("dobj", "dative", "ccomp.subj", "xcomp.dobj", "dobj.mod", "poss",
+_ROLE_PREFIXES = ("dobj", "dative", "ccomp.subj", "xcomp.dobj", "dobj.mod", "poss", "noun",
                   "prep:", "xcomp.prep:")
 MODALITIES = ("asserted", "negated", "hypothetical", "intended")
 

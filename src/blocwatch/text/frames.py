@@ -103,6 +103,8 @@ def role_tokens(verb: Token, noun: Token | None, role: str, passive: bool) -> li
         return [s for c in children(verb, "ccomp", "xcomp") for s in children(c, "nsubj")]
     if role == "poss":
         return children(noun, "poss") if noun is not None else []
+    if role == "noun":  # the light noun names the target itself ("hostages held by X")
+        return [noun] if noun is not None else []
     if role == "dobj.mod":
         objs = [noun] if noun is not None else children(verb, "dobj")
         return [m for o in objs for m in children(o, "compound", "amod", "poss", "nmod")]
@@ -143,12 +145,16 @@ def _noun_forms(tok: Token) -> set[str]:
     return base
 
 
-def light_noun(verb: Token, nouns: tuple[str, ...], passive: bool) -> Token | None:
+def light_noun(verb: Token, nouns: tuple[str, ...], passive: bool,
+               modified: bool = False) -> Token | None:
     """The object noun of a light verb ("hold talks", passive "talks were held",
-    "accused X of espionage", "hit X with tariffs", "fired hundreds of missiles")."""
+    "accused X of espionage", "hit X with tariffs", "fired hundreds of missiles");
+    ``modified``: also the noun a passive participle modifies ("hostages held by X")."""
     wanted = set(nouns)
     deps = ("nsubjpass",) if passive else ("dobj", "attr")
     candidates = [c for c in verb.children if c.dep_ in deps]
+    if modified and passive and verb.dep_ == "acl" and verb.tag_ == "VBN":
+        candidates.append(verb.head)  # "hostages (being) held by the rebels"
     for c in list(candidates):  # "hundreds of missiles", "$4.5bn in aid"
         if c.lower_ in QUANTITY_NOUNS or c.pos_ == "NUM" or c.tag_ == "$":
             candidates += [p for prep in children(c, "prep") if prep.lower_ in ("of", "in")
