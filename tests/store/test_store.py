@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import DDL, inspect, text
+from sqlalchemy.exc import OperationalError
 
 from blocwatch.errors import StoreError
 from blocwatch.records import (
@@ -261,3 +262,33 @@ def test_actors_seen(filled: Store) -> None:
     assert actors["RUSGOV"].name == "Moscow" and actors["IGOWSTNAT"].org == "NATO"
     assert len(event_snapshot(filled)) == 4
     filled.close()
+
+
+class _DyingConnection:
+    """A connection to a server that died: the query fails, and so does closing it (the
+    rollback on the way out), as psycopg does when PostgreSQL goes away mid-read."""
+
+    def __enter__(self) -> _DyingConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        raise OperationalError("ROLLBACK", {}, Exception("server closed the connection"))
+
+    def execute(self, *args: object, **kwargs: object) -> Any:
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+
+@pytest.mark.parametrize("read", [
+    lambda store: store.has_key("k"),
+    lambda store: store.find_near([], 0.9),
+    lambda store: list(store.events()),
+    lambda store: store.counts(),
+])
+def test_a_server_dying_mid_read_is_one_store_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    read: Any) -> None:
+    """The failed rollback while the connection closes is reported like the failed query
+    (one StoreError line), not as a raw driver error."""
+    with Store(f"sqlite:///{tmp_path}/db.sqlite") as store:
+        monkeypatch.setattr(store, "_connect", lambda: _DyingConnection())
+        with pytest.raises(StoreError, match="server closed the connection"):
+            read(store)

@@ -181,7 +181,7 @@ class Store:
 
     # -- migrations ------------------------------------------------------------------------
     def applied_migrations(self) -> list[str]:
-        with self._connect() as conn, self._errors("cannot read the database"):
+        with self._errors("cannot read the database"), self._connect() as conn:
             if not inspect(conn).has_table(s.migrations.name):
                 return []
             rows = conn.execute(select(s.migrations.c.name).order_by(s.migrations.c.name))
@@ -232,12 +232,12 @@ class Store:
     def stored_copies(self, hashes: Sequence[str]) -> dict[str, list[StoredCopy]]:
         """The stored documents with each of these normalised texts (``text_hash``),
         earliest first: the stored versions of a document and its exact duplicates."""
-        with self._connect() as conn, self._errors("cannot read the database"):
+        with self._errors("cannot read the database"), self._connect() as conn:
             return store_write.copies(conn, hashes)
 
     def has_key(self, key: str) -> bool:
         """Whether some version of document ``key`` was stored and not failed."""
-        with self._connect() as conn, self._errors("cannot read the database"):
+        with self._errors("cannot read the database"), self._connect() as conn:
             return conn.execute(select(s.documents.c.id).where(
                 s.documents.c.key == key, s.documents.c.status != "failed").limit(1)
             ).first() is not None
@@ -246,7 +246,7 @@ class Store:
                   ) -> list[Match | None]:
         """For each fingerprint, the stored coded document it nearly duplicates: the most
         similar at or above ``threshold`` (MinHash estimate), the earliest of equals."""
-        with self._connect() as conn, self._errors("cannot read the database"):
+        with self._errors("cannot read the database"), self._connect() as conn:
             return store_write.find_near(conn, fingerprints, threshold)
 
     def write_batch(self, run_id: int, records: Sequence[DocumentRecord],
@@ -267,7 +267,7 @@ class Store:
         filters = filters or EventFilter()
         query = event_query(filters)
         served = 0
-        with self._connect() as conn, self._errors("cannot read the events"):
+        with self._errors("cannot read the events"), self._connect() as conn:
             for row in conn.execution_options(yield_per=500).execute(query):
                 stored = stored_event(row)
                 if filters.near is not None:
@@ -284,7 +284,7 @@ class Store:
         r, d = s.event_reports, s.documents
         query = (select(r, d.c.key).join(d, d.c.id == r.c.document_id)
                  .where(r.c.event_id == event_id).order_by(r.c.id))
-        with self._connect() as conn, self._errors("cannot read the reports"):
+        with self._errors("cannot read the reports"), self._connect() as conn:
             return [Report(row.event_id, row.key, row.sentence_index, row.sentence,
                            row.verb_text, row.rule, row.modality, row.attribution)
                     for row in conn.execute(query)]
@@ -299,7 +299,7 @@ class Store:
             query = query.where(d.c.status == status)
         if limit is not None:
             query = query.limit(limit)
-        with self._connect() as conn, self._errors("cannot read the documents"):
+        with self._errors("cannot read the documents"), self._connect() as conn:
             for row in conn.execution_options(yield_per=500).execute(query):
                 yield StoredDocument(
                     int(row.id), row.key, row.origin, row.source, row.url, row.title, row.date,
@@ -311,13 +311,13 @@ class Store:
         query = select(a).order_by(a.c.event_count.desc(), a.c.code)
         if limit is not None:
             query = query.limit(limit)
-        with self._connect() as conn, self._errors("cannot read the actors"):
+        with self._errors("cannot read the actors"), self._connect() as conn:
             for row in conn.execute(query):
                 yield StoredActor(row.code, row.country, row.sector, row.org, row.name,
                                   int(row.event_count), row.first_date, row.last_date)
 
     def counts(self) -> StoreCounts:
-        with self._connect() as conn, self._errors("cannot read the database"):
+        with self._errors("cannot read the database"), self._connect() as conn:
             by_status: dict[str, int] = {
                 row[0]: int(row[1]) for row in conn.execute(
                     select(s.documents.c.status, func.count()).group_by(s.documents.c.status))}
@@ -333,7 +333,7 @@ class Store:
     def reading(self) -> Iterator[Connection]:
         """A connection for read queries of other modules (:mod:`blocwatch.analysis.stored`);
         database errors become one :class:`StoreError` line."""
-        with self._connect() as conn, self._errors("cannot read the database"):
+        with self._errors("cannot read the database"), self._connect() as conn:
             yield conn
 
     # -- internals -------------------------------------------------------------------------
