@@ -215,4 +215,3 @@ def actor_key(ref: ActorRef | None, *, by_sector: bool = False) -> str | None:
     if not ref.code or ref.code == ref.sector or ref.code.startswith(UNKNOWN_ACTOR):
         return None
     return ref.code
-

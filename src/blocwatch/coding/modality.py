@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from blocwatch.text.frames import RAISING
+
 INTENT_VERBS = frozenset({"plan", "intend", "aim", "want", "seek", "hope", "offer", "promise",
                           "pledge", "vow", "agree", "decide", "propose", "prepare", "expect",
                           "threaten", "wish", "resolve", "commit", "vote", "move", "plot",
@@ -35,11 +37,6 @@ APPEAL_VERBS = frozenset({"urge", "call", "press", "pressure", "ask", "demand", 
                           "warn", "invite", "encourage", "request", "implore", "exhort",
                           "insist"})
 NEGATING_VERBS = frozenset({"deny", "fail", "refuse", "decline", "avoid", "reject"})
-# "X is set/due/likely/unable to V" (text.frames.RAISING): how sure V is.
-RAISING_MODALITY = {"expect": "intended", "set": "intended", "schedule": "intended",
-                    "slate": "intended", "poise": "intended", "due": "intended",
-                    "ready": "intended", "willing": "intended", "likely": "hypothetical",
-                    "unlikely": "hypothetical", "unable": "negated"}
 HYPOTHETICAL_AUX = frozenset({"may", "might", "could", "would", "should", "can", "must"})
 CONDITION_MARKS = frozenset({"if", "unless", "whether"})
 SPEECH_VERBS = frozenset({"say", "tell", "state", "claim", "allege", "add", "announce",
@@ -133,8 +130,8 @@ def modality(verb: Token, entry_modality: str | None) -> tuple[str, bool]:
             return "hypothetical", False
         if tok.dep_ == "advcl" and any(c.lower_ in CONDITION_MARKS for c in tok.children):
             return "hypothetical", False
-    if verb.dep_ == "xcomp" and _lemma(verb.head) in RAISING_MODALITY:
-        mood = RAISING_MODALITY[_lemma(verb.head)]
+    if verb.dep_ == "xcomp" and _lemma(verb.head) in RAISING:  # "is set/likely to"
+        mood = RAISING[_lemma(verb.head)]
         return mood, mood == "intended"
     if verb.dep_ == "xcomp" and _lemma(verb.head) in INTENT_VERBS:
         return "intended", True

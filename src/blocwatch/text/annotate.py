@@ -73,7 +73,7 @@ class _TokenTest:
 
     @classmethod
     def build(cls, spec: dict[str, Any]) -> _TokenTest:
-        if not spec or any(op in spec for op in ("OP",)):
+        if not spec or "OP" in spec:
             raise Unsupported(str(spec))
         tests = tuple((_KEYS.index(k), _condition(k, v)) for k, v in spec.items())
         lower = spec.get("LOWER")

@@ -19,10 +19,12 @@ JUDGED_FOR = frozenset({"sentence", "jail", "imprison", "arrest", "detain", "fin
                         "congratulate", "fault", "rebuke", "slam"})
 
 
-# "X is expected/set/due/likely to V": X is the subject of V (the modality module says
-# how sure the act is: coding.modality.RAISING_MODALITY).
-RAISING = frozenset({"expect", "set", "schedule", "slate", "poise", "due", "likely",
-                     "unlikely", "ready", "willing", "unable"})
+# "X is expected/set/due/likely to V": X is the subject of V; the word says how sure V is
+# (the modality the event takes, coding.modality).
+RAISING = {"expect": "intended", "set": "intended", "schedule": "intended",
+           "slate": "intended", "poise": "intended", "due": "intended", "ready": "intended",
+           "willing": "intended", "likely": "hypothetical", "unlikely": "hypothetical",
+           "unable": "negated"}
 
 
 def children(tok: Token, *deps: str) -> list[Token]:
