@@ -213,3 +213,17 @@ def test_raised_subject(coder, sentence: str,  # type: ignore[no-untyped-def]
     got = [(e.source.code, e.cameo, e.target.code if e.target else "-", e.modality)
            for e in coder.code_text(sentence, date="2024-06-01")]
     assert expected in got, got
+
+
+@pytest.mark.parametrize(("text", "side", "expected"), [
+    # the antecedent named in the same sentence is the span (and text) of the actor
+    ("US President Donald Trump called President Recep Tayyip Erdogan on Wednesday and "
+     "urged him to exercise caution.", "target", "President Recep Tayyip Erdogan"),
+    ("The ELN has said it will release Odin Sanchez.", "source", "ELN"),
+    # one named in an earlier sentence: the pronoun is the sentence's own evidence
+    ("President Recep Tayyip Erdogan spoke on Tuesday. Trump urged him to exercise caution.",
+     "target", "him"),
+])
+def test_pronoun_span(coder, text: str, side: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    found = [getattr(e, side) for e in coder.code_text(text, date="2018-03-01")]
+    assert [r.text for r in found if r is not None][:1] == [expected]

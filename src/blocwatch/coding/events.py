@@ -352,7 +352,10 @@ class EventCoder:
             if m is None and t.lower_ in PRONOUNS:
                 antecedent = self._pronoun(t, item, ctx, exclude)
                 # the evidence is the pronoun itself; the code is its antecedent's
-                m = replace(antecedent, start=t.i, end=t.i + 1) if antecedent else None
+                if antecedent is not None and antecedent not in item.mentions:
+                    m = replace(antecedent, start=t.i, end=t.i + 1)
+                else:
+                    m = antecedent
             if m is None and (t.lower_ in frames.QUANTITY_NOUNS or t.pos_ == "NUM"):
                 # "thousands of workers", "dozens of Boko Haram fighters", "12 of the rebels"
                 m = next((index[o.i] for p in t.children if p.lower_ == "of"
