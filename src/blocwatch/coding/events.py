@@ -661,9 +661,10 @@ def _or_none(targets: list[Mention]) -> list[Mention | None]:
 
 
 # Roots whose act happens to the place it is done in ("air strikes in Gaza", "aid in
-# northern Iraq", "deployed troops in Syria"): with no actor as target, the place's actor
-# is the target.  Not meetings, statements or protests, whose place is only the venue.
-PLACE_ROOTS = frozenset({"06", "07", "15", "17", "18", "19", "20"})
+# northern Iraq", "deployed troops in Syria", "eased the curfew in Amman"): with no actor
+# as target, the place's actor is the target.  Not meetings, statements, protests or
+# talks halted (16: "obstruct talks in Geneva"), whose place is only the venue.
+PLACE_ROOTS = frozenset({"06", "07", "08", "15", "17", "18", "19", "20"})
 _PLACE_PREPS = frozenset({"in", "into", "inside", "across", "throughout"})
 
 
