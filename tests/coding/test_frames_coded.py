@@ -88,6 +88,12 @@ CLASS_CASES = [
      ["JPN 07 NPL provided"]),
     ("place", "Jordanian authorities eased the curfew in Amman on Monday.",
      ["JORGOV 08 JOR eased"]),
+    # a state's own forces are the means of a show of force or an offer, not its target
+    ("own-forces", "Israel mobilized the army on Thursday.", ["ISR 15 - mobilized"]),
+    ("own-forces", "Indian troops remained on alert in the Galwan Valley.",
+     ["INDMIL 15 - remained"]),
+    ("own-forces", "The Nigerian Air Force reiterated its commitment to support the "
+     "Nigeria Police.", ["NGAMIL 03 NGACOP reiterated", "NGAMIL 05 NGACOP support"]),
     # a meeting's or a protest's place is only its venue
     ("venue", "Chinese officials met Indian officials in Nepal.",
      ["CHNGOV 04 INDGOV met", "INDGOV 04 CHNGOV met"]),

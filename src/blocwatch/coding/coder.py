@@ -23,6 +23,7 @@ from blocwatch.coding.events import (
     SentenceInput,
     not_coded,
     with_place_targets,
+    without_own_forces,
 )
 from blocwatch.coding.fallback import LearnedEvents
 from blocwatch.coding.learned import SentenceModel, load_sentence_model
@@ -187,7 +188,7 @@ class Coder:
                                                  not_coded)
         if self.learned is not None:
             coded = self.learned.apply(item, ctx, coded)
-        return screen(with_place_targets(item, coded))
+        return screen(with_place_targets(item, without_own_forces(coded)))
 
     def _locate(self, sent: Span, events: list[Event], ctx: ArticleContext,
                 dateline: str | None) -> list[Event]:

@@ -668,6 +668,28 @@ PLACE_ROOTS = frozenset({"06", "07", "08", "15", "17", "18", "19", "20"})
 _PLACE_PREPS = frozenset({"in", "into", "inside", "across", "throughout"})
 
 
+# The state's own forces are the means of a show of force or of an offer to send them,
+# not its target ("Israel mobilized the army", "the U.S. offered to send 30,000 troops",
+# "Indian troops remained on alert": no target unless another actor or a place is named).
+_MEANS_ROOTS = frozenset({"03", "15"})
+_FORCES = frozenset({"MIL", "COP", "SPY"})
+_STATE = frozenset({None, "GOV", "MIL", "COP", "SPY", "LEG"})  # not rebels freeing their own
+
+
+def without_own_forces(events: list[Event]) -> list[Event]:
+    """Events of :data:`_MEANS_ROOTS` by a state lose a target that is its own country or
+    its forces named by a common noun ("troops", "the army"; one-actor events: the place
+    targets may still name where).  A named force stays ("pledged support to the Nigeria
+    Police"), and so does a rebel group's act on its country's soldiers."""
+    return [replace(e, target=None)
+            if e.target is not None and e.root in _MEANS_ROOTS and e.source.country
+            and e.source.sector in _STATE
+            and e.target.country == e.source.country
+            and (e.target.code == e.target.country or e.target.sector in _FORCES
+                 and not any(w[:1].isupper() for w in e.target.text.split()))
+            else e for e in events]
+
+
 def with_place_targets(item: SentenceInput, events: list[Event]) -> list[Event]:
     """Targetless events of :data:`PLACE_ROOTS` take the place named in their verb's (or
     its object's) "in/into/across" phrase as target (not the source itself); at home too,
