@@ -252,6 +252,28 @@ def test_line_codes_override_the_block_code(tmp_path: Path) -> None:
     assert {f.code for f in block.forms if f.words[0] == "DOWNPLAY"} == {"014"}
 
 
+SHARED_FIRST_VERB = """--- CANCEL [---] ---
+CALL_OFF [160]
+END
+--- MOBILIZE [150] ---
+CALL_UP
+"""
+
+
+@pytest.mark.parametrize(("form", "code", "block"), [
+    ("END", "---", "CANCEL"),      # not MOBILIZE's code, though the blocks share "CALL"
+    ("CALL", "160", "CANCEL"),     # CALL OFF: the line's own code
+    ("CALL", "150", "MOBILIZE"),   # CALL UP: its own block's code
+])
+def test_forms_keep_their_own_block_code(tmp_path: Path, form: str, code: str,
+                                         block: str) -> None:
+    from blocwatch.petrarch.match import compile_index
+    dicts = load_dictionaries(write(tmp_path, verbs=SHARED_FIRST_VERB), strict=True)
+    index = compile_index(dicts, str.split)
+    found = {(f.code, f.name) for f in index.forms[form]}
+    assert (code, block) in found
+
+
 @pytest.mark.parametrize(("verb", "forms"), [
     ("ATTACK", ["ATTACKS", "ATTACKED", "ATTACKING"]),
     ("RAISE", ["RAISES", "RAISED", "RAISING"]),

@@ -32,9 +32,10 @@ class VerbFormIndex:
     before: tuple[str, ...]
     verb: str
     after: tuple[str, ...]
-    block: str
-    code: str | None
+    block: str  # the key of the merged blocks whose patterns the form uses
+    code: str | None  # the form's own code, else its own block's
     text: str
+    name: str = ""  # its own block's name
 
 
 @dataclass(frozen=True)
@@ -199,8 +200,10 @@ def _compile_forms(dicts: PetrarchDictionaries, split: Split,
         key = block.key
         name, _, patterns = merged.get(key, (block.name, "", ()))
         merged[key] = (name, block.code, patterns + block.patterns)
-        for form in block.forms:
-            _add_form(forms, form, key, split)
+        for form in block.forms:  # a form without its own code takes its own block's,
+            # not the code of another block that shares its first verb ("CALL OFF" in
+            # CANCEL [---] beside CALL UP in MOBILIZE [150])
+            _add_form(forms, form, key, split, form.code or block.code, block.name)
     ordered = {k: tuple(sorted(v.values(), key=lambda f: -(len(f.before) + len(f.after))))
                for k, v in forms.items()}
     for key, (name, code, patterns) in merged.items():
@@ -222,12 +225,12 @@ def _needs(pattern: Pattern, split: Split,
 
 
 def _add_form(forms: dict[str, dict], form: VerbForm, key: str,  # type: ignore[type-arg]
-              split: Split) -> None:
+              split: Split, code: str, name: str) -> None:
     verb = form.words[form.verb_index]
     for before in _phrases(form.words[:form.verb_index], split):
         for after in _phrases(form.words[form.verb_index + 1:], split):
             forms.setdefault(verb, {})[(before, after)] = VerbFormIndex(
-                before, verb, after, key, form.code, " ".join(form.words))
+                before, verb, after, key, code, " ".join(form.words), name)
 
 
 def compile_index(dicts: PetrarchDictionaries,
