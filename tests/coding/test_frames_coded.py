@@ -88,6 +88,10 @@ CLASS_CASES = [
      ["JPN 07 NPL provided"]),
     ("place", "Jordanian authorities eased the curfew in Amman on Monday.",
      ["JORGOV 08 JOR eased"]),
+    ("arson", "Protesters set fire to the Iranian embassy in Baghdad.",
+     ["IRQOPP 17 IRNGOV set"]),
+    ("opponents", "Political opponents of the Maldives government clashed with police.",
+     ["MDVCOP 19 MDVOPP clashed", "MDVOPP 19 MDVCOP clashed"]),
     # a state's own forces are the means of a show of force or an offer, not its target
     ("own-forces", "Israel mobilized the army on Thursday.", ["ISR 15 - mobilized"]),
     ("own-forces", "Indian troops remained on alert in the Galwan Valley.",
