@@ -88,6 +88,14 @@ CLASS_CASES = [
      ["JPN 07 NPL provided"]),
     ("place", "Jordanian authorities eased the curfew in Amman on Monday.",
      ["JORGOV 08 JOR eased"]),
+    # the act appealed for is not the appealer's event, also when parsed as a purpose
+    # clause or hung from a noun of appeal; a pronoun in it is the one asked
+    ("appealed-act", "China and Russia call on US to lift sanctions against Iran.",
+     ["CHN 02 USA call", "RUS 02 USA call"]),
+    ("appealed-act", "The United States has issued an ultimatum to Sudan to normalize "
+     "diplomatic relations with Israel.", ["USA 13 SDN issued"]),
+    ("appealed-act", "France urged Israel to halt its attacks on Gaza.",
+     ["FRA 02 ISR urged", "ISR 19 PSEGZA attacks"]),
     ("arson", "Protesters set fire to the Iranian embassy in Baghdad.",
      ["IRQOPP 17 IRNGOV set"]),
     ("opponents", "Political opponents of the Maldives government clashed with police.",

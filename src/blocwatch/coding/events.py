@@ -380,6 +380,9 @@ class EventCoder:
         avoid = {m.code for m in exclude or []}
         before = [m for m in item.mentions if m.end <= tok.i and not m.locative
                   and m.code not in avoid]
+        controller = _controller(tok, item)
+        if controller is not None and controller.code not in avoid:
+            return controller  # "urged Israel to halt its attacks": Israel's
         subjects = [m for m in before if item.sent.doc[m.end - 1].dep_ in ("nsubj",
                                                                             "nsubjpass")]
         for pool in (subjects, [t for t in ctx.topics[-2:][::-1] if t.code not in avoid],
@@ -617,10 +620,36 @@ def under_appeal(tok: Token) -> bool:
         modals = {c.lower_ for c in tok.children if c.dep_ == "aux"}
         bare = tok.tag_ in ("VB", "VBP") and tok.lemma_ not in ("be", "have")
         return (bare and not modals) or bool(modals & {"should", "must"})
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    if tok.dep_ == "acl" and infinitive:  # "an ultimatum to Sudan to normalize ties"
+        return tok.head.lemma_.lower() in APPEAL_NOUNS
+    if tok.dep_ == "advcl" and infinitive:  # "call on US to lift", parsed as a purpose
+        return tok.head.lemma_.lower() in APPEAL_VERBS
     if tok.dep_ not in ("xcomp", "pcomp"):  # "warned that Y could attack" is a claim
         return False
     head = tok.head.head if tok.dep_ == "pcomp" else tok.head
     return head.lemma_.lower() in APPEAL_VERBS
+
+
+def _controller(tok: Token, item: SentenceInput) -> Mention | None:
+    """The one asked to act, for a pronoun inside the act appealed for ("urged Israel to
+    halt its attacks", "called on Iran to free its prisoners"): the appeal's object."""
+    verb = tok.head
+    while verb.dep_ not in ("xcomp", "advcl", "ROOT") and verb.head is not verb:
+        verb = verb.head
+    if verb.dep_ not in ("xcomp", "advcl") or verb.head.lemma_.lower() not in APPEAL_VERBS:
+        return None
+    index = {i: m for m in item.mentions for i in range(m.start, m.end)}
+    objects = [*frames.children(verb.head, "dobj"),
+               *(o for p in frames.children(verb.head, "prep")
+                 if p.lower_ in ("on", "upon", "to") for o in frames.children(p, "pobj"))]
+    return next((index[o.i] for o in objects if o.i in index
+                 and not index[o.i].locative), None)
+
+
+# Nouns of appeal whose infinitive is the act someone else is asked to do.
+APPEAL_NOUNS = frozenset({"ultimatum", "call", "appeal", "demand", "request", "plea",
+                          "pressure", "deadline"})
 
 
 _NOMINAL_INTENT = frozenset({"planned", "proposed", "promised", "pledged", "offered",
