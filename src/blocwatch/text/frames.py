@@ -139,11 +139,15 @@ QUANTITY_NOUNS = frozenset({"hundreds", "thousands", "dozens", "scores", "millio
 
 def _noun_forms(tok: Token) -> set[str]:
     """The noun's lemma and text, alone and with its adjacent modifiers ("chemical
-    weapons", "military aid", "hunger strike")."""
+    weapons", "military aid", "hunger strike") or "of" noun ("state of siege")."""
     base = {tok.lemma_.lower(), tok.lower_}
     mods = [c for c in tok.children if c.dep_ in ("amod", "compound") and c.i == tok.i - 1]
     for mod in mods:
         base |= {f"{mod.lower_} {form}" for form in list(base)}
+    for prep in children(tok, "prep"):  # "state of siege", "freedom of movement"
+        if prep.lower_ == "of" and prep.i == tok.i + 1:
+            base |= {f"{tok.lower_} of {o.lower_}" for o in children(prep, "pobj")
+                     if o.i == prep.i + 1}
     return base
 
 
