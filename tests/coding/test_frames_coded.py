@@ -100,6 +100,8 @@ CLASS_CASES = [
      ["MMRCVL 02 IND sought"]),
     ("of-noun", "The Guatemalan government declared a state of siege on Sunday.",
      ["GTMGOV 17 - declared"]),
+    ("denial", "The Kremlin has vehemently denied involvement in the attack.",
+     ["RUSGOV 01 - denied"]),  # a denial is news without a named accuser
     ("arson", "Protesters set fire to the Iranian embassy in Baghdad.",
      ["IRQOPP 17 IRNGOV set"]),
     ("opponents", "Political opponents of the Maldives government clashed with police.",
