@@ -65,6 +65,28 @@ def test_final_to_of_a_pattern_is_a_preposition(rules: Coder, text: str) -> None
     assert not [r for r in rules_fired if r.endswith(("* TO", "* (TO)"))], rules_fired
 
 
+@pytest.mark.parametrize(("text", "unwanted"), [
+    # "* DEAL" (060) is the noun, not the verb of a clause below the dictionary verb
+    ("Prime Minister Abe said his victory had hardened his resolve to firmly deal with "
+     "North Korea.", "* DEAL"),
+    ("Turkey has remained adamant that Kurds would not use the chaos to close the gap.",
+     "* CLOSE"),
+])
+def test_last_word_of_a_pattern_is_no_other_verb(rules: Coder, text: str,
+                                                 unwanted: str) -> None:
+    fired = [e.rule for e in rules.code_text(text, date="2021-06-01")]
+    assert not [r for r in fired if r.endswith(unwanted)], fired
+
+
+def test_the_verbs_own_complement_still_matches(rules: Coder) -> None:
+    """"declined to comment": the pattern's word is the dictionary verb's complement."""
+    fired = [e.rule for e in rules.code_text(
+        'The state department declined to comment, for "operational and security reasons",'
+        " on a Reuters report that its personnel in Syria had been told to evacuate.",
+        date="2021-06-01")]
+    assert "base:REFUSE:- * COMMENT" in fired, fired
+
+
 def test_rule_names_the_block_and_pattern(rules: Coder) -> None:
     [event] = [e for e in rules.code_text("Israel banished Palestinian families.")
                if e.rule.startswith("base:")]

@@ -61,7 +61,7 @@ class PatternCoder:
     def __init__(self, base: BaseLayer, lexicon: Lexicon,
                  tokenize: Callable[[str], Sequence[str]]) -> None:
         self.index = compile_index(base.verbs, tokenize)
-        self.verbs = VerbCoder(self.index, SOLO_ROOTS)
+        self.verbs = VerbCoder(self.index, SOLO_ROOTS, parsed_nouns=True)
         self.lexicon = lexicon
         self.forms = frozenset(w.lower() for w in self.index.forms)
 

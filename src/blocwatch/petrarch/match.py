@@ -565,8 +565,10 @@ class PatternMatcher:
     """Matches one pattern around one verb occurrence (backtracking over word gaps)."""
 
     def __init__(self, ctx: SentenceContext, groups: ActorGroups, index: Index,
-                 verb_span: tuple[int, int], lower_end: int) -> None:
+                 verb_span: tuple[int, int], lower_end: int,
+                 parsed_nouns: bool = False) -> None:
         self.ctx, self.groups, self.index = ctx, groups, index
+        self.parsed_nouns = parsed_nouns
         self.vs, self.ve, self.lower_end = verb_span[0], verb_span[1], lower_end
         self.doc = ctx.sent.doc
 
@@ -592,6 +594,9 @@ class PatternMatcher:
         for q in starts:
             if final_to and _infinitive_to(self.doc[q]):
                 continue  # "* TO" ends on a preposition ("headed to"), not "to woo"
+            if self.parsed_nouns and k == len(els) - 1 and el.kind == "word" \
+                    and " " not in el.value and self._other_verb(self.doc[q]):
+                continue  # "* DEAL" is the noun, not "to firmly deal with"
             for end, bound in self._at(el, q, +1):
                 saved = (found.source, found.target, found.compound)
                 _bind(found, el, bound, upper=False)
@@ -599,6 +604,14 @@ class PatternMatcher:
                     return True
                 found.source, found.target, found.compound = saved
         return False
+
+    def _other_verb(self, tok: Token) -> bool:
+        """A verb that is not the dictionary verb's own complement ("declined to comment",
+        "preventing them from leaving" are; "said ... resolve to firmly deal" is not)."""
+        if tok.pos_ != "VERB":
+            return False
+        head = tok.head.head if tok.head.dep_ == "prep" else tok.head
+        return not self.vs <= head.i < self.ve
 
     # backward over the upper part (elements in reverse order)
     def _backward(self, els: list[Element], k: int, pos: int, joined: bool,

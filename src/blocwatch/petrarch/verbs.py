@@ -52,11 +52,16 @@ class VerbEvent:
 class VerbCoder:
     """Codes the dictionary verbs of a sentence; holds the compiled index, nothing else.
     ``solo_roots``: CAMEO code prefixes coded with a source alone when no target is found
-    (protests, force posture); PETRARCH itself needs both ends (none)."""
+    (protests, force posture); PETRARCH itself needs both ends (none).  ``parsed_nouns``:
+    a pattern's last word, a noun in the dictionaries ("* DEAL", "* ATTACK"), does not
+    match a word the parser reads as a verb ("resolve to firmly deal with North Korea");
+    PETRARCH matches the word whatever it is (off)."""
 
-    def __init__(self, index: Index, solo_roots: tuple[str, ...] = ()) -> None:
+    def __init__(self, index: Index, solo_roots: tuple[str, ...] = (),
+                 parsed_nouns: bool = False) -> None:
         self.index = index
         self.solo_roots = solo_roots
+        self.parsed_nouns = parsed_nouns
 
     def code_sentence(self, ctx: SentenceContext, groups: ActorGroups) -> list[VerbEvent]:
         """Every verb's events, each (source, target, code) once."""
@@ -104,7 +109,8 @@ class VerbCoder:
         own code), its source and target pairs, both directions of an ``A:B`` code."""
         block = self.index.blocks[hit.form.block]
         lower_end = ctx.lower_end(hit.token, hit.end)
-        matcher = PatternMatcher(ctx, groups, self.index, (hit.start, hit.end), lower_end)
+        matcher = PatternMatcher(ctx, groups, self.index, (hit.start, hit.end), lower_end,
+                                 self.parsed_nouns)
         found, rule_pattern = Match(), None
         present = ctx.present()
         for pattern, needs in block.candidates(present):
