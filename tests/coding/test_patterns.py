@@ -71,6 +71,9 @@ def test_final_to_of_a_pattern_is_a_preposition(rules: Coder, text: str) -> None
      "North Korea.", "* DEAL"),
     ("Turkey has remained adamant that Kurds would not use the chaos to close the gap.",
      "* CLOSE"),
+    # a noun of another clause: the sanctions are not the speaker's
+    ("Germany summoned the Chinese ambassador, saying sanctions against EU lawmakers were "
+     "unacceptable.", "* SANCTIONS"),
 ])
 def test_last_word_of_a_pattern_is_no_other_verb(rules: Coder, text: str,
                                                  unwanted: str) -> None:

@@ -606,12 +606,24 @@ class PatternMatcher:
         return False
 
     def _other_verb(self, tok: Token) -> bool:
-        """A verb that is not the dictionary verb's own complement ("declined to comment",
-        "preventing them from leaving" are; "said ... resolve to firmly deal" is not)."""
-        if tok.pos_ != "VERB":
+        """Whether ``tok`` belongs to another verb's clause: it is a verb that is not the
+        dictionary verb's own complement ("declined to comment", "preventing them from
+        leaving" are; "said ... resolve to firmly deal" is not), or a noun that reaches the
+        dictionary verb only through another clause's verb ("said the move prompted new
+        UN sanctions"; through the verb's own infinitive it does: "agreed to hold talks")."""
+        if tok.pos_ == "VERB":
+            head = tok.head.head if tok.head.dep_ == "prep" else tok.head
+            return not self.vs <= head.i < self.ve
+        if tok.pos_ != "NOUN":  # "* (FROM)", "* &MEDIATION BETWEEN" end on other words
             return False
-        head = tok.head.head if tok.head.dep_ == "prep" else tok.head
-        return not self.vs <= head.i < self.ve
+        node = tok.head
+        for _ in range(12):
+            if self.vs <= node.i < self.ve or node.head is node:
+                return False
+            if node.pos_ in ("VERB", "AUX") and node.dep_ != "xcomp":
+                return True
+            node = node.head
+        return False
 
     # backward over the upper part (elements in reverse order)
     def _backward(self, els: list[Element], k: int, pos: int, joined: bool,
