@@ -114,6 +114,17 @@ def test_thing_modifier_is_no_target(coder: Coder) -> None:
     assert (event.source.code, event.root, event.target) == ("FRACOP", "19", None)
 
 
+@pytest.mark.parametrize("text", [
+    "Vietnam is ready to contribute more to United Nations peacekeeping operations in Syria.",
+    "Finland is ready to contribute to the UN peacekeeping mission in Ukraine.",
+])
+def test_no_reverse_event_of_a_thing_modifier(coder: Coder, text: str) -> None:
+    """An ``A:B`` pattern's second event does not make the thing-modifier (left out as a
+    target) a source: "UN peacekeeping operations" is no act of the UN here."""
+    sources = [e.source.code for e in coder.code_text(text, date="2021-06-01")]
+    assert "IGOUNO" not in sources, sources
+
+
 def test_military_asset_names_its_owner(coder: Coder) -> None:
     """"hit Hamas positions": an armed actor's positions and bases name the target."""
     found = [(e.source.code, e.target.code if e.target else None)

@@ -104,6 +104,8 @@ class PatternCoder:
                     or self._mutual_declined(verb):
                 continue
             event = self._event(item, ctx, index, found, by_span, attribution)
+            if event is None:
+                continue
             key = (event.source.code, event.target.code if event.target else "", event.root)
             if key not in have:
                 have.add(key)
@@ -121,11 +123,16 @@ class PatternCoder:
 
     def _event(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
                found: VerbEvent, by_span: dict[tuple[int, int], Mention],
-               attribution: Attribution) -> Event:
+               attribution: Attribution) -> Event | None:
+        """The event of a pattern's match; None for the reverse event (an ``A:B`` code's
+        second) of a target that only names the kind of a thing, which the forward event
+        leaves out too ("contribute to UN peacekeeping operations": no UN event)."""
         verb = found.hit.token
         code, mood = verb_code(self.lexicon, verb, found.code, None)
         src = _mention(found.source, by_span, index)
         tgt = _mention(found.target, by_span, index) if found.target else None
+        if found.reverse and _thing_modifier(item.sent.doc[src.end - 1], index):
+            return None  # the reverse of "contribute to UN peacekeeping operations"
         span = item.sent.doc[found.hit.start:found.hit.end]
         event = build_event(self.lexicon, item, src, tgt, code, mood,
                             attribution(item, ctx, index, verb), span, f"base:{found.rule}")

@@ -47,6 +47,7 @@ class VerbEvent:
     target: Unit | None  # None: a one-actor event (only with ``solo_roots``)
     code: str
     rule: str
+    reverse: bool = False  # the second code of an ``A:B`` pair: the pattern's target acts
 
 
 class VerbCoder:
@@ -138,7 +139,7 @@ class VerbCoder:
             if not is_null(forward):
                 events.append(VerbEvent(hit, src, tgt, forward, rule))
             if backward and not is_null(backward):
-                events.append(VerbEvent(hit, tgt, src, backward, rule))
+                events.append(VerbEvent(hit, tgt, src, backward, rule, reverse=True))
         return events
 
     def _dyads(self, ctx: SentenceContext, groups: ActorGroups, hit: VerbHit,
