@@ -31,6 +31,10 @@ def _events(coder, sentence: str) -> list[str]:
     # tourism is travel, not a visit
     ("Spain received 80 million foreign tourists last year.", "ESP"),
     ("Russian tourists visited Turkey in record numbers.", "RUS"),
+    ("KOCHI: The Kerala tourism department on Friday conducted a campaign in Dubai to "
+     "attract more tourists from the Gulf.", "IND"),
+    ("The Egyptian tourism ministry organised a festival in Moscow to lure more Russian "
+     "tourists.", "EGY"),
 ])
 def test_screened_out(coder, sentence: str, gone: str) -> None:
     assert not [e for e in _events(coder, sentence) if e.startswith(gone)]
@@ -47,6 +51,7 @@ def test_screened_out(coder, sentence: str, gone: str) -> None:
      "CHN 17 PHL"),
     ("The minister met The New York Times editors in Kabul.", "AFGGOV 04"),
     ("Spain received the Turkish foreign minister.", "ESP 04 TURGOV"),
+    ("Gunmen killed three British tourists in Tunisia.", "TUN"),  # violence stays
 ])
 def test_kept(coder, sentence: str, kept: str) -> None:
     assert [e for e in _events(coder, sentence) if e.startswith(kept)], _events(coder, sentence)

@@ -11,8 +11,8 @@ readings are wrong for reasons that lie in the rest of the sentence, the same fo
   only one-actor events of the roots that have them, so the reading is dropped).  So is
   "the president spoke to reporters": talking to the press is a statement, not a meeting.
 * **Tourism.**  "France received 90 million foreign tourists", "Chinese tourists visited
-  Japan": a visit by or a welcome of tourists, visitors or pilgrims is travel, not a
-  political visit.
+  Japan", "a roadshow to woo tourists": a visit by, a welcome of or any other cooperative
+  act toward tourists, visitors or pilgrims is travel, not politics.
 * **One organisation.**  "The Security Council voted to extend the UN mission": an
   organ of an organisation acting on the organisation itself (IGOUNOSEC and IGOUNO) is
   internal business, not a relation between two actors.
@@ -111,7 +111,9 @@ _TRAVELLERS = frozenset({"tourist", "tourists", "visitor", "visitors", "holidaym
 
 
 def tourism(event: Event) -> bool:
-    """A visit (root 04) whose source or target is tourists, visitors or pilgrims."""
-    return event.root == "04" and any(
+    """A visit or any other cooperative act (roots 01-08) whose source or target is
+    tourists, visitors or pilgrims ("conducted a roadshow to woo more tourists"): tourism,
+    not politics.  Attacks on tourists stay."""
+    return event.root <= "08" and any(
         side is not None and side.text.lower().rsplit(" ", 1)[-1] in _TRAVELLERS
         for side in (event.source, event.target))
