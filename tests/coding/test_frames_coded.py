@@ -88,6 +88,11 @@ CLASS_CASES = [
      ["JPN 07 NPL provided"]),
     ("place", "Jordanian authorities eased the curfew in Amman on Monday.",
      ["JORGOV 08 JOR eased"]),
+    ("place", "President Salva Kiir lifted a state of emergency in northern parts of South "
+     "Sudan.", ["SSDGOV 08 SSD lifted"]),
+    ("place", "Russia withdrew its troops from Syria.", ["RUS 08 SYR withdrew"]),
+    ("place", "The US provided 340 million dollars for relief in northern Iraq.",
+     ["USA 06 IRQ provided"]),
     # the act appealed for is not the appealer's event, also when parsed as a purpose
     # clause or hung from a noun of appeal; a pronoun in it is the one asked
     ("appealed-act", "China and Russia call on US to lift sanctions against Iran.",

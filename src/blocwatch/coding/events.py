@@ -727,23 +727,35 @@ def with_place_targets(item: SentenceInput, events: list[Event]) -> list[Event]:
         return events
     places = {i: m for m in item.mentions if m.locative and m.country
               for i in range(m.start, m.end)}
+    countries = {i: replace(m, locative=True) for m in item.mentions
+                 if m.kind == "country" for i in range(m.start, m.end)}
     out = []
     for e in events:
         if e.target is None and e.root in PLACE_ROOTS:
-            place = _place_of(_verb_token(item.sent, e), places)
+            place = _place_of(_verb_token(item.sent, e), places, countries, e.root)
             if place is not None and place.code != e.source.code:
                 e = replace(e, target=_ref(place, item.sent))
         out.append(e)
     return out
 
 
-def _place_of(verb: Token, places: dict[int, Mention]) -> Mention | None:
+def _place_of(verb: Token, places: dict[int, Mention], countries: dict[int, Mention],
+              root: str) -> Mention | None:
+    """The place of the verb's, its object's or its "for" noun's "in" phrase ("aid for
+    relief in northern Iraq"), also as "parts/the city of X"; a withdrawal's (08) "from"
+    phrase too ("withdraw its troops from Kashmir")."""
+    preps = _PLACE_PREPS | {"from"} if root == "08" else _PLACE_PREPS
     heads = [verb, *frames.children(verb, "dobj")]
+    heads += [o for h in list(heads) for p in frames.children(h, "prep")
+              if p.lower_ == "for" for o in frames.children(p, "pobj")]
     for head in heads:
         for prep in frames.children(head, "prep"):
-            if prep.lower_ in _PLACE_PREPS:
+            if prep.lower_ in preps:
                 for obj in frames.children(prep, "pobj"):
-                    for tok in (obj, *frames.children(obj, "compound", "poss", "amod")):
-                        if tok.i in places:
-                            return places[tok.i]
+                    named = [o for p in frames.children(obj, "prep") if p.lower_ == "of"
+                             for o in frames.children(p, "pobj")]  # "parts of South Sudan"
+                    for noun, where in ((obj, places), *((n, countries) for n in named)):
+                        for tok in (noun, *frames.children(noun, "compound", "poss", "amod")):
+                            if tok.i in where:
+                                return where[tok.i]
     return None
