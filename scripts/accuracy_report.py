@@ -43,7 +43,7 @@ def main() -> None:
     coder = Coder()
     lines = ["# Accuracy", "",
              f"Produced by `scripts/accuracy_report.py` on {dt.date.today().isoformat()}; "
-             "do not edit by hand. The gate in `tests/test_eval_gate.py` keeps these figures "
+             "do not edit by hand. The gate in `tests/evaluation/test_eval_gate.py` keeps these figures "
              "above the floors in `tests/eval_baseline.json`. Matching rules: "
              "`src/blocwatch/evaluation/evaluate.py`.", "",
              "## The field's published figures", "", "| coder and data | figure | source |",
