@@ -351,7 +351,8 @@ class EventCoder:
             m = index.get(t.i)
             if m is None and t.lower_ in PRONOUNS:
                 antecedent = self._pronoun(t, item, ctx, exclude)
-                # the evidence is the pronoun itself; the code is its antecedent's
+                # the code is the antecedent's; so is the evidence when the antecedent is
+                # named in this sentence, else it is the pronoun itself
                 if antecedent is not None and antecedent not in item.mentions:
                     m = replace(antecedent, start=t.i, end=t.i + 1)
                 else:
@@ -727,8 +728,8 @@ def with_place_targets(item: SentenceInput, events: list[Event]) -> list[Event]:
         return events
     places = {i: m for m in item.mentions if m.locative and m.country
               for i in range(m.start, m.end)}
-    countries = {i: replace(m, locative=True) for m in item.mentions
-                 if m.kind == "country" for i in range(m.start, m.end)}
+    countries = {i: m for m in item.mentions if m.kind == "country"
+                 for i in range(m.start, m.end)}
     out = []
     for e in events:
         if e.target is None and e.root in PLACE_ROOTS:
