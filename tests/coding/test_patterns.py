@@ -81,6 +81,14 @@ def test_last_word_of_a_pattern_is_no_other_verb(rules: Coder, text: str,
     assert not [r for r in fired if r.endswith(unwanted)], fired
 
 
+def test_a_pattern_word_inside_a_name_is_the_name(rules: Coder) -> None:
+    """"&TREATY" is no treaty inside "North Atlantic Treaty Organization"."""
+    fired = [e.rule for e in rules.code_text(
+        "The South Korean president left to attend a NATO (North Atlantic Treaty "
+        "Organization) summit in Spain.", date="2022-06-27")]
+    assert not [r for r in fired if "&TREATY" in r], fired
+
+
 def test_the_verbs_own_complement_still_matches(rules: Coder) -> None:
     """"declined to comment": the pattern's word is the dictionary verb's complement."""
     fired = [e.rule for e in rules.code_text(

@@ -656,6 +656,9 @@ class PatternMatcher:
         edge = pos if step > 0 else pos - 1
         if not self.ctx.sent.start <= edge < self.ctx.sent.end:
             return
+        if self.parsed_nouns and self.doc[edge].pos_ == "PROPN" \
+                and self.ctx.actors.get(edge, NO_MENTION).codes:
+            return  # a word of an actor's name ("North Atlantic Treaty Organization")
         word = self.ctx.word(edge)
         for seq in seqs:
             if (seq[0] if step > 0 else seq[-1]) != word:
