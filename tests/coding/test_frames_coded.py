@@ -105,6 +105,11 @@ CLASS_CASES = [
      ["MMRCVL 02 IND sought"]),
     ("of-noun", "The Guatemalan government declared a state of siege on Sunday.",
      ["GTMGOV 17 - declared"]),
+    # an act that is stopped is not going on: the stop is the event
+    ("stopped-act", "Russia and Ukraine stopped fighting in the east.",
+     ["RUS 08 UKR stopped", "UKR 08 RUS stopped"]),
+    ("stopped-act", "Armenia and Azerbaijan agreed to halt fighting over the region.",
+     ["ARM 03 AZE halt", "AZE 03 ARM halt"]),
     ("denial", "The Kremlin has vehemently denied involvement in the attack.",
      ["RUSGOV 01 - denied"]),  # a denial is news without a named accuser
     ("arson", "Protesters set fire to the Iranian embassy in Baghdad.",

@@ -593,7 +593,10 @@ _PREVENT = frozenset({"bar", "prevent", "stop", "ban", "block", "prohibit", "det
 
 def prevented(tok: Token) -> bool:
     """The act someone is barred from ("barred her from leaving Turkey", "refrained from
-    attacking"): it did not happen; the barring is the event."""
+    attacking") or stops ("agreed to halt fighting", "stopped fighting"): it does not go
+    on; the barring or the stop is the event."""
+    if tok.dep_ in ("xcomp", "dobj") and tok.tag_ == "VBG":
+        return tok.head.lemma_.lower() in frames.STOP_VERBS
     return tok.dep_ == "pcomp" and tok.head.lower_ == "from" \
         and tok.head.head.lemma_.lower() in _PREVENT
 

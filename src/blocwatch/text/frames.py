@@ -159,6 +159,9 @@ def light_noun(verb: Token, nouns: tuple[str, ...], passive: bool,
     wanted = set(nouns)
     deps = ("nsubjpass",) if passive else ("dobj", "attr")
     candidates = [c for c in verb.children if c.dep_ in deps]
+    if not passive and verb.lemma_.lower() in STOP_VERBS:  # "stopped fighting": the
+        # gerund the parser reads as a clause is the noun of the stop
+        candidates += [c for c in verb.children if c.dep_ == "xcomp" and c.tag_ == "VBG"]
     if modified and passive and verb.dep_ == "acl" and verb.tag_ == "VBN":
         candidates.append(verb.head)  # "hostages (being) held by the rebels"
     for c in list(candidates):  # "hundreds of missiles", "$4.5bn in aid"
@@ -177,6 +180,8 @@ def light_noun(verb: Token, nouns: tuple[str, ...], passive: bool,
     return None
 
 
+# Verbs that stop an act ("halt fighting", "stopped arming the rebels").
+STOP_VERBS = frozenset({"halt", "stop", "end", "cease", "suspend", "pause", "quit"})
 _MONTHS = frozenset({"March", "May"})  # the month names that are also light nouns' nouns
 
 
