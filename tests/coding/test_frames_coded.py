@@ -99,6 +99,9 @@ CLASS_CASES = [
      ["CHN 02 USA call", "RUS 02 USA call"]),
     ("appealed-act", "The United States has issued an ultimatum to Sudan to normalize "
      "diplomatic relations with Israel.", ["USA 13 SDN issued"]),
+    # a call with an object is a phone call: its purpose clause is the caller's act
+    ("phone-call", "Netanyahu called Morrison on Wednesday to congratulate him on his "
+     "victory.", ["ISRGOV 01 AUSELI called", "ISRGOV 05 AUSELI congratulate"]),
     ("appealed-act", "France urged Israel to halt its attacks on Gaza.",
      ["FRA 02 ISR urged", "ISR 19 PSEGZA attacks"]),
     ("refuge", "Thousands of Myanmar nationals have sought refuge in India since the coup.",
