@@ -628,10 +628,10 @@ def under_appeal(tok: Token) -> bool:
     if tok.dep_ == "acl" and infinitive:  # "an ultimatum to Sudan to normalize ties"
         return tok.head.lemma_.lower() in APPEAL_NOUNS
     if tok.dep_ == "advcl" and infinitive:  # "call on US to lift", parsed as a purpose
-        head = tok.head.lemma_.lower()  # (not "called Morrison to congratulate him":
+        lemma = tok.head.lemma_.lower()  # (not "called Morrison to congratulate him":
         # a call with an object is a phone call)
-        return head in APPEAL_VERBS and not (head == "call"
-                                             and frames.children(tok.head, "dobj"))
+        return lemma in APPEAL_VERBS and not (lemma == "call"
+                                              and frames.children(tok.head, "dobj"))
     if tok.dep_ not in ("xcomp", "pcomp"):  # "warned that Y could attack" is a claim
         return False
     head = tok.head.head if tok.dep_ == "pcomp" else tok.head

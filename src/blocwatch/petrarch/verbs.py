@@ -54,9 +54,10 @@ class VerbCoder:
     """Codes the dictionary verbs of a sentence; holds the compiled index, nothing else.
     ``solo_roots``: CAMEO code prefixes coded with a source alone when no target is found
     (protests, force posture); PETRARCH itself needs both ends (none).  ``parsed_nouns``:
-    a pattern's last word, a noun in the dictionaries ("* DEAL", "* ATTACK"), does not
-    match a word the parser reads as a verb ("resolve to firmly deal with North Korea");
-    PETRARCH matches the word whatever it is (off)."""
+    pattern words are read with the parse: a pattern's last word does not match a verb
+    below another verb ("resolve to firmly deal with North Korea" is no "* DEAL") nor a
+    noun of another clause, and no word matches a proper noun inside an actor's name;
+    PETRARCH matches the words whatever they are (off)."""
 
     def __init__(self, index: Index, solo_roots: tuple[str, ...] = (),
                  parsed_nouns: bool = False) -> None:
