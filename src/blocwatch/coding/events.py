@@ -350,7 +350,7 @@ class EventCoder:
         for t in [*frames.expand_conjuncts(tok), *_listed_appositions(tok, index)]:
             m = index.get(t.i)
             if m is None and t.lower_ in PRONOUNS:
-                antecedent = self._pronoun(t, item, ctx, exclude)
+                antecedent = self._pronoun(t, item, ctx, index, exclude)
                 # the code is the antecedent's; so is the evidence when the antecedent is
                 # named in this sentence, else it is the pronoun itself
                 if antecedent is not None and antecedent not in item.mentions:
@@ -375,13 +375,13 @@ class EventCoder:
         return found
 
     def _pronoun(self, tok: Token, item: SentenceInput, ctx: ArticleContext,
-                 exclude: list[Mention] | None) -> Mention | None:
+                 index: dict[int, Mention], exclude: list[Mention] | None) -> Mention | None:
         """Nearest fitting actor: a subject earlier in the sentence, else the previous
         sentence's topic, else any earlier actor."""
         avoid = {m.code for m in exclude or []}
         before = [m for m in item.mentions if m.end <= tok.i and not m.locative
                   and m.code not in avoid]
-        controller = _controller(tok, item)
+        controller = _controller(tok, index)
         if controller is not None and controller.code not in avoid:
             return controller  # "urged Israel to halt its attacks": Israel's
         subjects = [m for m in before if item.sent.doc[m.end - 1].dep_ in ("nsubj",
@@ -638,7 +638,7 @@ def under_appeal(tok: Token) -> bool:
     return head.lemma_.lower() in APPEAL_VERBS
 
 
-def _controller(tok: Token, item: SentenceInput) -> Mention | None:
+def _controller(tok: Token, index: dict[int, Mention]) -> Mention | None:
     """The one asked to act, for a pronoun inside the act appealed for ("urged Israel to
     halt its attacks", "called on Iran to free its prisoners"): the appeal's object."""
     verb = tok.head
@@ -646,7 +646,6 @@ def _controller(tok: Token, item: SentenceInput) -> Mention | None:
         verb = verb.head
     if verb.dep_ not in ("xcomp", "advcl") or verb.head.lemma_.lower() not in APPEAL_VERBS:
         return None
-    index = {i: m for m in item.mentions for i in range(m.start, m.end)}
     objects = [*frames.children(verb.head, "dobj"),
                *(o for p in frames.children(verb.head, "prep")
                  if p.lower_ in ("on", "upon", "to") for o in frames.children(p, "pobj"))]

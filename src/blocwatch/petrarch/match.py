@@ -35,7 +35,7 @@ class VerbFormIndex:
     block: str  # the key of the merged blocks whose patterns the form uses
     code: str | None  # the form's own code, else its own block's
     text: str
-    name: str = ""  # its own block's name
+    name: str  # its own block's name
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,7 @@ class VerbCoder:
         if is_null(forward) and is_null(backward):
             return []
         rule = (f"{block.name}:- {rule_pattern.text}" if rule_pattern
-                else f"{hit.form.name or block.name}:{hit.form.text}")
+                else f"{hit.form.name}:{hit.form.text}")
         pairs, mutual, sources = self._dyads(ctx, groups, hit, found)
         if mutual and not backward:
             backward = forward
