@@ -119,6 +119,20 @@ CLASS_CASES = [
      ["IRQOPP 17 IRNGOV set"]),
     ("opponents", "Political opponents of the Maldives government clashed with police.",
      ["MDVCOP 19 MDVOPP clashed", "MDVOPP 19 MDVCOP clashed"]),
+    # legal acts: bringing a case is 115, finding guilty 116, also with the court unnamed
+    ("legal", "A Nigerian court has convicted 45 Boko Haram members.",
+     ["NGAJUD 11 NGAINS convicted"]),
+    ("legal", "The opposition leader was convicted of treason.", ["--- 11 ---OPP convicted"]),
+    ("legal", "Egyptian prosecutors will prosecute 20 Muslim Brotherhood leaders.",
+     ["EGYJUD 11 EGYGOV prosecute"]),
+    ("legal", "The trial of 11 suspected militants has begun in Stuttgart.",
+     ["--- 11 DEUINS trial"]),
+    ("legal", "Saddam Hussein's trial resumed in Baghdad on Monday.",
+     ["--- 11 IRQELI trial"]),  # the possessor of a trial is the defendant
+    # part of a group names the group
+    ("members", "Police arrested 11 members of Hamas.", ["---COP 17 PSEINS arrested"]),
+    ("members", "Members of the Free Syrian Army met Turkish officials.",
+     ["SYRREB 04 TURGOV met", "TURGOV 04 SYRREB met"]),
     # a state's own forces are the means of a show of force or an offer, not its target
     ("own-forces", "Israel mobilized the army on Thursday.", ["ISR 15 - mobilized"]),
     ("own-forces", "Indian troops remained on alert in the Galwan Valley.",

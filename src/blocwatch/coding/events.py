@@ -45,18 +45,23 @@ EVENT_NOUNS = {
 # abducted"): coercion and assault, whose agent (police, courts, unknown attackers) news
 # often leaves out.
 AGENTLESS_ROOTS = frozenset({"17", "18"})
+# Legal acts likewise ("was prosecuted", "were convicted", "the trial of 11 members"): the
+# court or prosecutor is mostly left out.  CAMEO 115 bring lawsuit, 116 find guilty.
+AGENTLESS_LEGAL = ("115", "116")
 # Mentions of who acts, never of where: groups, institutions, bodies, people, agents.
 ACTOR_KINDS = frozenset({"institution", "igo", "person", "agent"})
 # Event nouns coded without an owner ("the arrest of two tycoons", "the abduction of 276
 # schoolgirls", "a crackdown on protesters"): codes by prefix.  Not expulsion (174), whose
 # nouns are as often an extradition between governments.
-AGENTLESS_NOUN_CODES = ("173", "175", "18")
+AGENTLESS_NOUN_CODES = ("173", "175", "18", *AGENTLESS_LEGAL)
 
 
 def codes_without_agent(code: str, nominal: bool) -> bool:
     """Whether an act of ``code`` is coded with CAMEO's unknown source ``---`` when its
     agent (a passive verb's) or its owner (an event noun's) is not named."""
-    return code.startswith(AGENTLESS_NOUN_CODES) if nominal else code[:2] in AGENTLESS_ROOTS
+    if nominal:
+        return code.startswith(AGENTLESS_NOUN_CODES)
+    return code[:2] in AGENTLESS_ROOTS or code.startswith(AGENTLESS_LEGAL)
 
 
 def with_unknown_source(event: Event, at: Token, sent: Span) -> Event:
@@ -197,8 +202,8 @@ class EventCoder:
             pair = self.actors_of(between[0], item, ctx, index, None)
             if len(pair) >= 2:
                 sources, targets, role = pair[:1], pair[1:], "prep:between"
-        if not sources:
-            sources = self.owners(noun, item, ctx, index)
+        if not sources:  # a possessor that is a target is the act's patient ("his trial")
+            sources = self.owners(noun, item, ctx, index, "poss" not in entry.targets)
         if not sources and noun.dep_ == "pobj" and noun.head.lower_ in ("in", "into"):
             # "the military is engaged in a fierce battle with Boko Haram" (a participant,
             # also as the subject of "is engaged", "was involved")
@@ -213,7 +218,8 @@ class EventCoder:
             for r in entry.targets:
                 if r == "prep:between":
                     continue
-                for tok in frames.role_tokens(noun, None, r, False):
+                for tok in (frames.role_tokens(noun, None, r, False) if r != "poss"
+                            else frames.children(noun, "poss")):
                     owners = [tok] if tok.i in index else [
                         tok, *[t for t in frames.children(tok, "poss", "compound", "amod")
                                if t.lower_ not in PRONOUNS]]
@@ -357,10 +363,10 @@ class EventCoder:
                     m = replace(antecedent, start=t.i, end=t.i + 1)
                 else:
                     m = antecedent
-            if m is None and (t.lower_ in frames.QUANTITY_NOUNS or t.pos_ == "NUM"):
-                # "thousands of workers", "dozens of Boko Haram fighters", "12 of the rebels"
-                m = next((index[o.i] for p in t.children if p.lower_ == "of"
-                          for o in p.children if o.dep_ == "pobj" and o.i in index), None)
+            if m is None:
+                # "thousands of workers", "dozens of Boko Haram fighters", "12 of the rebels",
+                # "members of Hamas", "dozens of supporters of the opposition"
+                m = _of_actor(t, index)
             if m is None and t.pos_ == "PROPN":  # "Libby, the former chief of staff, ...",
                 # "DA interim leader John Steenhuisen": the role names the unknown person
                 m = next((index[c.i] for c in t.children if c.dep_ in ("appos", "compound")
@@ -416,11 +422,13 @@ class EventCoder:
         return [], code
 
     def owners(self, noun: Token, item: SentenceInput, ctx: ArticleContext,
-               index: dict[int, Mention]) -> list[Mention]:
+               index: dict[int, Mention], possessor: bool = True) -> list[Mention]:
         """The actors an event noun belongs to: its possessor or modifier ("Russia's
         invasion", "a Taliban attack", "an Israeli air strike", also inside "in an Israeli
-        air strike", where the demonym reads as a place) or its "by" agent."""
-        modifiers = frames.children(noun, "poss", "compound", "amod", "nmod")
+        air strike", where the demonym reads as a place) or its "by" agent; without
+        ``possessor`` not the possessor (the defendant of "Saddam's trial")."""
+        deps = ("poss", "compound", "amod", "nmod") if possessor else ("compound", "amod", "nmod")
+        modifiers = frames.children(noun, *deps)
         for tok in [*modifiers, *frames.role_tokens(noun, None, "prep:by", False),
                     *_agents_of(noun)]:
             # a modifier inside "in ..." is read as a place: only a place's name is one
@@ -510,6 +518,20 @@ def governs(verb: Token, verbs: set[int]) -> bool:
             return True
         stack = [c for t in stack for c in t.children if c.dep_ in ("xcomp", "ccomp", "conj")]
     return False
+
+
+def _of_actor(tok: Token, index: dict[int, Mention], depth: int = 2) -> Mention | None:
+    """The actor a quantity or a part of a group names through "of": "thousands of
+    workers", "12 of the rebels", "members of Hamas", "dozens of supporters of X"."""
+    if not (tok.lower_ in frames.QUANTITY_NOUNS or tok.pos_ == "NUM"
+            or tok.lemma_.lower() in frames.MEMBER_NOUNS) or depth == 0:
+        return None
+    for o in (o for p in tok.children if p.lower_ == "of" for o in p.children
+              if o.dep_ == "pobj"):
+        m = index.get(o.i) or _of_actor(o, index, depth - 1)
+        if m is not None:
+            return m
+    return None
 
 
 def _listed_appositions(tok: Token, index: dict[int, Mention]) -> list[Token]:

@@ -130,6 +130,11 @@ def role_tokens(verb: Token, noun: Token | None, role: str, passive: bool) -> li
 BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
 
 
+# Nouns that name part of a group, which is the actor: "members of Hamas", "fighters of
+# the Islamic State group" (not supporters or followers: "supporters of the opposition, such
+# as Saudi Arabia", nor remnants, which are what is left of a defeated group).
+MEMBER_NOUNS = frozenset({"member", "fighter", "militant", "loyalist", "activist", "rank",
+                          "cadre", "wing", "faction"})
 QUANTITY_NOUNS = frozenset({"hundreds", "thousands", "dozens", "scores", "millions",
                             "wave", "barrage", "series", "number", "volley", "salvo", "string",
                             "spate", "round", "billion", "million", "tonnes", "tons", "$", "lot",
