@@ -129,6 +129,9 @@ CLASS_CASES = [
      ["--- 11 DEUINS trial"]),
     ("legal", "Saddam Hussein's trial resumed in Baghdad on Monday.",
      ["--- 11 IRQELI trial"]),  # the possessor of a trial is the defendant
+    # the base layer's bare verb takes the lexicon's code (ours wins), keeping its target
+    ("legal", "A federal jury in Miami convicted the son of the former president of Liberia.",
+     ["USAJUD 11 LBRELI convicted"]),
     # part of a group names the group
     ("members", "Police arrested 11 members of Hamas.", ["---COP 17 PSEINS arrested"]),
     ("members", "Members of the Free Syrian Army met Turkish officials.",

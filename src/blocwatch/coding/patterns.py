@@ -121,6 +121,17 @@ class PatternCoder:
         return any(e.mutual and not e.nouns and not e.particle and e.code.startswith("04")
                    for e in self.lexicon.by_verb.get(verb.lemma_.lower(), ()))
 
+    def _own_code(self, verb: Token, found: VerbEvent) -> str:
+        """The lexicon's code of a verb the base layer matched alone (no pattern words),
+        when the lexicon has a plain entry for it that found no target ("a jury convicted
+        the son of the former president of Liberia": 116, not the dictionary's 173): where
+        both speak of a verb's meaning, ours wins."""
+        if found.reverse or found.rule.partition(":")[2].startswith("- "):
+            return found.code
+        plain = [e for e in self.lexicon.by_verb.get(verb.lemma_.lower(), ())
+                 if not e.nouns and not e.particle and not e.nominal]
+        return plain[0].code if plain else found.code
+
     def _event(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
                found: VerbEvent, by_span: dict[tuple[int, int], Mention],
                attribution: Attribution) -> Event | None:
@@ -128,7 +139,7 @@ class PatternCoder:
         second) of a target that only names the kind of a thing, which the forward event
         leaves out too ("contribute to UN peacekeeping operations": no UN event)."""
         verb = found.hit.token
-        code, mood = verb_code(self.lexicon, verb, found.code, None)
+        code, mood = verb_code(self.lexicon, verb, self._own_code(verb, found), None)
         src = _mention(found.source, by_span, index)
         tgt = _mention(found.target, by_span, index) if found.target else None
         if found.reverse and _thing_modifier(item.sent.doc[src.end - 1], index):
