@@ -133,6 +133,16 @@ CLASS_CASES = [
     ("legal", "A federal jury in Miami convicted the son of the former president of Liberia.",
      ["USAJUD 11 LBRELI convicted"]),
     # part of a group names the group
+    ("rescue", "The Philippine military rescued almost 80 hostages held by Muslim rebels.",
+     ["PHLMIL 07 PHLCVL rescued", "PHLREBMUS 18 PHLCVL held"]),
+    # an investigation is news without a named suspect; examining is not
+    ("investigation", "Police and firefighters began investigating the fire.",
+     ["---COP 09 - investigating", "---GOV 09 - investigating"]),
+    ("investigation", "Officials in Whitehall are examining whether Britain will honour "
+     "the pledge.", []),
+    # a crowd named by its size is civilians when it acts as a crowd
+    ("crowd", "Thousands protested in Tehran on Friday.", ["IRNCVL 14 - protested"]),
+    ("crowd", "Hundreds more remained in the tunnels below Baghuz.", []),
     ("members", "Police arrested 11 members of Hamas.", ["---COP 17 PSEINS arrested"]),
     ("members", "Members of the Free Syrian Army met Turkish officials.",
      ["SYRREB 04 TURGOV met", "TURGOV 04 SYRREB met"]),

@@ -178,7 +178,7 @@ class ActorFinder:
                 i = hit[1]
             else:
                 i += 1
-        return out
+        return out + _crowds(sent, taken | {j for a in out for j in range(a[0], a[1])})
 
     # -- rule 4: context -----------------------------------------------------------
     def _contextual(self, sent: Span, mentions: list[Mention],
@@ -204,6 +204,37 @@ class ActorFinder:
             resolved = _nearest_country(m, [*context, *result]) or next(iter(places), home)
             result.append(replace(m, country=resolved, agent_only=False))
         return result
+
+
+# Crowds named by their size alone: "Thousands protested in Tehran", "Hundreds marched",
+# "Tens of thousands rallied".  Civilians, placed like every agent.
+CROWD_WORDS = frozenset({"thousands", "hundreds", "tens", "crowds", "crowd", "scores"})
+# What crowds do (the verb a crowd word is the subject of); elsewhere "thousands" are
+# mostly victims or numbers ("hundreds more remained", "tens of thousands may die").
+CROWD_ACTS = frozenset({"protest", "demonstrate", "march", "rally", "riot", "strike",
+                        "chant", "storm", "picket", "gather", "block", "occupy", "clash",
+                        "attack", "burn", "throw", "demand"})
+
+
+def _crowds(sent: Span, taken: set[int]) -> list[tuple[int, int, str, str]]:
+    """The subjects of a crowd's act that name the crowd by its size and nothing else
+    (not "thousands of workers": the workers are the agent)."""
+    out = []
+    for tok in sent:
+        if tok.lower_ not in CROWD_WORDS or tok.dep_ != "nsubj" or tok.i in taken \
+                or tok.head.lemma_.lower() not in CROWD_ACTS:
+            continue
+        end = tok
+        of = [o for p in tok.children if p.lower_ == "of" for o in p.children
+              if o.dep_ == "pobj"]
+        if of and (of[0].lower_ not in CROWD_WORDS or any(c.lower_ == "of"
+                                                           for c in of[0].children)):
+            continue  # "thousands of workers", "tens of thousands of Kurds"
+        if of:
+            end = of[0]  # "tens of thousands"
+        if not any(j in taken for j in range(tok.i, end.i + 1)):
+            out.append((tok.i, end.i + 1, "CVL", "body"))
+    return out
 
 
 def _mark(sent: Span, mentions: list[Mention]) -> list[Mention]:
