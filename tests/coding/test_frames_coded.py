@@ -140,6 +140,9 @@ CLASS_CASES = [
      ["---COP 09 - investigating", "---GOV 09 - investigating"]),
     ("investigation", "Officials in Whitehall are examining whether Britain will honour "
      "the pledge.", []),
+    # scare quotes inside an agent's phrase
+    ("quoted-agent", 'Police arrested 11 members of a far-right "terror" group.',
+     ["---COP 17 ---INS arrested"]),
     # a crowd named by its size is civilians when it acts as a crowd
     ("crowd", "Thousands protested in Tehran on Friday.", ["IRNCVL 14 - protested"]),
     ("crowd", "Hundreds more remained in the tunnels below Baghuz.", []),

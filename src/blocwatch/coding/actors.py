@@ -164,11 +164,13 @@ class ActorFinder:
             hit = None
             longest = self.kb.agent_starts.get(doc[i].lower_, 0)
             if longest and i not in taken and doc[i].pos_ in ("NOUN", "PROPN", "ADJ", "VERB"):
-                for n in range(min(longest, sent.end - i), 0, -1):
+                for n in range(min(longest + 2, sent.end - i), 0, -1):
                     span = doc[i:i + n]
-                    if any(j in taken for j in range(i, i + n)):
+                    if any(j in taken for j in range(i, i + n)) or span[-1].text in QUOTES:
                         continue
-                    agent = self.kb.agent([t.text for t in span])
+                    # scare quotes inside the phrase: 'a far-right "terror" group'
+                    words = [t.text for t in span if t.text not in QUOTES]
+                    agent = self.kb.agent(words) if len(words) <= longest else None
                     if agent and (span[-1].pos_ in ("NOUN", "PROPN") or span[-1].dep_ in
                                   ("pobj", "dobj", "nsubj", "nsubjpass", "appos", "conj")):
                         hit = (i, i + n, agent.sector, agent.kind)
@@ -206,6 +208,7 @@ class ActorFinder:
         return result
 
 
+QUOTES = frozenset({'"', "'", "“", "”", "‘", "’", "``", "''"})
 # Crowds named by their size alone: "Thousands protested in Tehran", "Hundreds marched",
 # "Tens of thousands rallied".  Civilians, placed like every agent.
 CROWD_WORDS = frozenset({"thousands", "hundreds", "tens", "crowds", "crowd", "scores"})
