@@ -140,6 +140,13 @@ CLASS_CASES = [
      ["---COP 09 - investigating", "---GOV 09 - investigating"]),
     ("investigation", "Officials in Whitehall are examining whether Britain will honour "
      "the pledge.", []),
+    # who reports is no act; firing a person dismisses from a post
+    ("no-act", "Russia and the United States are using their channels on Syria, according "
+     "to the minister.", []),
+    ("no-act", "Both children survived, according to the YPG.", []),
+    ("no-act", "When President Obama fired Jim Mattis, Trump wrote.", []),
+    ("no-act", "The president fired his defence minister.", []),
+    ("no-act", "Hamas fired rockets at Israel.", ["PSEINS 19 ISR fired"]),
     # scare quotes inside an agent's phrase
     ("quoted-agent", 'Police arrested 11 members of a far-right "terror" group.',
      ["---COP 17 ---INS arrested"]),

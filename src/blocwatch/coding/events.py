@@ -606,7 +606,30 @@ def _noun_entries(lexicon: Lexicon, noun: Token) -> tuple[VerbEntry, ...]:
 def not_coded(tok: Token) -> bool:
     """Verbs no layer codes: the act appealed for (:func:`under_appeal`) and participles
     that describe a noun ("visiting Saudi Crown Prince", "fleeing civilians")."""
-    return tok.dep_ == "amod" or others_plan(tok) or prevented(tok) or under_appeal(tok)
+    return tok.dep_ == "amod" or others_plan(tok) or prevented(tok) or under_appeal(tok) \
+        or _attribution_phrase(tok) or _dismissal(tok)
+
+
+def _attribution_phrase(tok: Token) -> bool:
+    """"according to the UN": who reports, no act (the base layer's ACCORD is a grant)."""
+    nxt = tok.nbor() if tok.i + 1 < len(tok.doc) else None
+    return tok.lower_ == "according" and nxt is not None and nxt.lower_ == "to"
+
+
+# Whom one fires from a post ("fired Jim Mattis", "firing the special counsel").
+_POSTS = frozenset({"minister", "director", "chief", "secretary", "adviser", "advisor",
+                    "official", "head", "coach", "manager", "employee", "staff", "aide",
+                    "counsel", "prosecutor", "commander", "general", "governor", "judge",
+                    "ambassador", "spokesman", "spokeswoman", "deputy", "editor", "boss"})
+
+
+def _dismissal(tok: Token) -> bool:
+    """"fire" with a person's name or post as object dismisses from a post: no attack (the
+    base layer's FIRE is a shooting, right for "fired on the wives", "fired rockets")."""
+    if tok.lemma_.lower() != "fire":
+        return False
+    return any(c.tag_ == "NNP" or c.lemma_.lower() in _POSTS  # a name: "fired Mattis"
+               for c in tok.children if c.dep_ == "dobj")
 
 
 _PREVENT = frozenset({"bar", "prevent", "stop", "ban", "block", "prohibit", "deter", "keep",

@@ -37,6 +37,7 @@ from blocwatch.coding.events import (
     EventCoder,
     SentenceInput,
     build_event,
+    not_coded,
     unknown_name,
     verb_code,
 )
@@ -104,7 +105,7 @@ class LearnedEvents:
         index = {i: m for m in item.mentions for i in range(m.start, m.end)}
         for verb in _clause_verbs(item.sent.root):
             own = self.verb_code(verb)
-            if own is None:
+            if own is None or not_coded(verb):
                 continue
             source = self._source(item, ctx, index, verb)
             if source is None:
