@@ -105,7 +105,7 @@ class LearnedEvents:
         index = {i: m for m in item.mentions for i in range(m.start, m.end)}
         for verb in _clause_verbs(item.sent.root):
             own = self.verb_code(verb)
-            if own is None or not_coded(verb):
+            if own is None or not_coded(verb) or verb.lemma_.lower() in EMPTY_VERBS:
                 continue
             source = self._source(item, ctx, index, verb)
             if source is None:
@@ -159,6 +159,11 @@ class LearnedEvents:
                 if unknown is not None:
                     return unknown
         return None
+
+
+# Verbs that say nothing of an act ("the Commission is to propose", "Assad and his backers
+# have one challenge"): no evidence for the model's class; the clause's other verbs may be.
+EMPTY_VERBS = frozenset({"be", "have", "do"})
 
 
 def _deeper(slots: list[Token], verb: Token) -> list[Token]:
