@@ -147,6 +147,10 @@ CLASS_CASES = [
     ("no-act", "When President Obama fired Jim Mattis, Trump wrote.", []),
     ("no-act", "The president fired his defence minister.", []),
     ("no-act", "Hamas fired rockets at Israel.", ["PSEINS 19 ISR fired"]),
+    # a parenthesised acronym does not hide the next name of a list
+    ("acronym", "The Security Council imposed sanctions on the Central African Republic "
+     "(CAR) and the Democratic Republic of the Congo (DRC).",
+     ["IGOUNOSEC 16 CAF imposed", "IGOUNOSEC 16 COD imposed"]),
     # scare quotes inside an agent's phrase
     ("quoted-agent", 'Police arrested 11 members of a far-right "terror" group.',
      ["---COP 17 ---INS arrested"]),

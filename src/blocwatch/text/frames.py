@@ -195,5 +195,14 @@ def has_particle(verb: Token, particle: str) -> bool:
 
 
 def expand_conjuncts(tok: Token) -> list[Token]:
-    """``Japan and South Korea`` -> [Japan, Korea]: the token and its conjuncts."""
-    return [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
+    """``Japan and South Korea`` -> [Japan, Korea]: the token and its conjuncts; after a
+    parenthesised acronym also the name the parser hangs on the noun before the
+    preposition ("sanctions on the Central African Republic (CAR) and the Democratic
+    Republic of the Congo": the second name is a conjunct of "sanctions")."""
+    out = [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
+    doc = tok.doc
+    if len(out) == 1 and tok.dep_ == "pobj" and tok.i + 1 < len(doc) \
+            and doc[tok.i + 1].text == ")":
+        out += [c for c in tok.head.head.children if c.dep_ == "conj" and c.i > tok.i
+                and c.pos_ == "PROPN"]
+    return out
