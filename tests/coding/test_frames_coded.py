@@ -147,6 +147,9 @@ CLASS_CASES = [
     ("no-act", "When President Obama fired Jim Mattis, Trump wrote.", []),
     ("no-act", "The president fired his defence minister.", []),
     ("no-act", "Hamas fired rockets at Israel.", ["PSEINS 19 ISR fired"]),
+    # a vague verb alone gets no code from the base layer, only with its pattern words
+    ("vague-alone", "At the end of the meeting Mattis took Trump by surprise.", []),
+    ("vague-alone", "The Syrian government considers the YPG a terrorist group.", []),
     # a parenthesised acronym does not hide the next name of a list
     ("acronym", "The Security Council imposed sanctions on the Central African Republic "
      "(CAR) and the Democratic Republic of the Congo (DRC).",
