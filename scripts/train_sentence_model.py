@@ -57,7 +57,7 @@ from blocwatch.records import Article, Event  # noqa: E402
 from blocwatch.settings import Settings  # noqa: E402
 from blocwatch.text.clean import clean  # noqa: E402
 
-OUT = ROOT / "src" / "blocwatch" / "data" / "learned"
+OUT = ROOT / "src" / "blocwatch" / "knowledge" / "data" / "learned"
 VERSION = "1"
 SILVER_NEGATIVES = 2000  # Reuters sentences with no event
 SILVER_POSITIVES = 1500  # Guardian sentences with an event of blocwatch's own lexicon
