@@ -247,7 +247,7 @@ CLASS_CASES = [
     ("foreign-body", "The US Congress criticised Argentina.", ["USALEG 11 ARG criticised"]),
     # hostages held by X: X holds them (181), the hostages are the target
     ("hostages", "The families of Israeli hostages held by Hamas protested in Tel Aviv.",
-     ["PSEINS 18 ISRCVL held"]),
+     ["ISRCVL 14 - protested", "PSEINS 18 ISRCVL held"]),
     ("hostages", "Two American hostages were held by al-Shabaab for months.",
      ["SOMREB 18 USACVL held"]),
     ("hostages", "Hamas is holding 130 Israeli hostages in Gaza.", ["PSEINS 18 ISRCVL holding"]),

@@ -365,7 +365,7 @@ class EventCoder:
                     m = antecedent
             if m is None:
                 # "thousands of workers", "dozens of Boko Haram fighters", "12 of the rebels",
-                # "members of Hamas", "dozens of supporters of the opposition"
+                # "members of Hamas", "dozens of fighters of Islamic State"
                 m = _of_actor(t, index)
             if m is None and t.pos_ == "PROPN":  # "Libby, the former chief of staff, ...",
                 # "DA interim leader John Steenhuisen": the role names the unknown person
@@ -522,7 +522,7 @@ def governs(verb: Token, verbs: set[int]) -> bool:
 
 def _of_actor(tok: Token, index: dict[int, Mention], depth: int = 2) -> Mention | None:
     """The actor a quantity or a part of a group names through "of": "thousands of
-    workers", "12 of the rebels", "members of Hamas", "dozens of supporters of X"."""
+    workers", "12 of the rebels", "members of Hamas", "dozens of fighters of X"."""
     if not (tok.lower_ in frames.QUANTITY_NOUNS or tok.pos_ == "NUM"
             or tok.lemma_.lower() in frames.MEMBER_NOUNS) or depth == 0:
         return None
@@ -604,8 +604,9 @@ def _noun_entries(lexicon: Lexicon, noun: Token) -> tuple[VerbEntry, ...]:
 
 
 def not_coded(tok: Token) -> bool:
-    """Verbs no layer codes: the act appealed for (:func:`under_appeal`) and participles
-    that describe a noun ("visiting Saudi Crown Prince", "fleeing civilians")."""
+    """Verbs no layer codes: the act appealed for (:func:`under_appeal`), participles that
+    describe a noun ("visiting Saudi Crown Prince", "fleeing civilians"), "according to"
+    and a dismissal ("fired Jim Mattis")."""
     return tok.dep_ == "amod" or others_plan(tok) or prevented(tok) or under_appeal(tok) \
         or _attribution_phrase(tok) or _dismissal(tok)
 

@@ -123,14 +123,15 @@ class PatternCoder:
 
     def _own_code(self, verb: Token, found: VerbEvent) -> str:
         """The lexicon's code of a verb the base layer matched alone (no pattern words),
-        when the lexicon has a plain entry for it that found no target ("a jury convicted
-        the son of the former president of Liberia": 116, not the dictionary's 173): where
-        both speak of a verb's meaning, ours wins."""
+        when the lexicon's plain entries for the verb agree on one (they found no actors
+        here: the base layer reads only the verbs the lexicon's events left alone): "a
+        jury convicted the son of the former president of Liberia" is 116, not the
+        dictionary's 173. Where both speak of a verb's meaning, ours wins."""
         if found.reverse or found.rule.partition(":")[2].startswith("- "):
             return found.code
-        plain = [e for e in self.lexicon.by_verb.get(verb.lemma_.lower(), ())
-                 if not e.nouns and not e.particle and not e.nominal]
-        return plain[0].code if plain else found.code
+        codes = {e.code for e in self.lexicon.by_verb.get(verb.lemma_.lower(), ())
+                 if not e.nouns and not e.particle and not e.nominal}
+        return codes.pop() if len(codes) == 1 else found.code  # several: which is meant?
 
     def _event(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
                found: VerbEvent, by_span: dict[tuple[int, int], Mention],
@@ -161,6 +162,7 @@ VAGUE_ALONE = frozenset({"take", "consider", "face", "leave", "want", "mean", "e
 
 
 def _vague_alone(verb: Token, found: VerbEvent) -> bool:
+    """Whether the match is a :data:`VAGUE_ALONE` verb's one-word form, no pattern."""
     return verb.lemma_.lower() in VAGUE_ALONE and not found.rule.partition(":")[2].startswith(
         "- ") and " " not in found.rule.partition(":")[2]
 
