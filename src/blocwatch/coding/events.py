@@ -613,8 +613,8 @@ def not_coded(tok: Token) -> bool:
 
 def _attribution_phrase(tok: Token) -> bool:
     """"according to the UN": who reports, no act (the base layer's ACCORD is a grant)."""
-    nxt = tok.nbor() if tok.i + 1 < len(tok.doc) else None
-    return tok.lower_ == "according" and nxt is not None and nxt.lower_ == "to"
+    return tok.lower_ == "according" and tok.i + 1 < len(tok.doc) \
+        and tok.doc[tok.i + 1].lower_ == "to"
 
 
 # Whom one fires from a post ("fired Jim Mattis", "firing the special counsel").

@@ -74,7 +74,7 @@ class LearnedEvents:
         if lemma in SPEECH_VERBS:
             return None
         entries = self.events.lexicon.by_verb.get(lemma, ())
-        plain = [e for e in entries if not e.nouns and not e.particle]
+        plain = [e for e in entries if e.plain]
         if plain:
             return plain[0].code
         own = self.base_code(verb)

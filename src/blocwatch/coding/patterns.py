@@ -118,7 +118,7 @@ class PatternCoder:
         ("meet", "discuss", "negotiate") and found no partner: the pattern's first actor
         after the verb is then mostly the topic ("to discuss the Iranian presence in
         Syria"), no partner."""
-        return any(e.mutual and not e.nouns and not e.particle and e.code.startswith("04")
+        return any(e.mutual and e.plain and e.code.startswith("04")
                    for e in self.lexicon.by_verb.get(verb.lemma_.lower(), ()))
 
     def _own_code(self, verb: Token, found: VerbEvent) -> str:
@@ -127,10 +127,9 @@ class PatternCoder:
         here: the base layer reads only the verbs the lexicon's events left alone): "a
         jury convicted the son of the former president of Liberia" is 116, not the
         dictionary's 173. Where both speak of a verb's meaning, ours wins."""
-        if found.reverse or found.rule.partition(":")[2].startswith("- "):
+        if found.reverse or not found.alone:
             return found.code
-        codes = {e.code for e in self.lexicon.by_verb.get(verb.lemma_.lower(), ())
-                 if not e.nouns and not e.particle and not e.nominal}
+        codes = {e.code for e in self.lexicon.by_verb.get(verb.lemma_.lower(), ()) if e.plain}
         return codes.pop() if len(codes) == 1 else found.code  # several: which is meant?
 
     def _event(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
@@ -163,8 +162,9 @@ VAGUE_ALONE = frozenset({"take", "consider", "face", "leave", "want", "mean", "e
 
 def _vague_alone(verb: Token, found: VerbEvent) -> bool:
     """Whether the match is a :data:`VAGUE_ALONE` verb's one-word form, no pattern."""
-    return verb.lemma_.lower() in VAGUE_ALONE and not found.rule.partition(":")[2].startswith(
-        "- ") and " " not in found.rule.partition(":")[2]
+    form = found.hit.form
+    return found.alone and not form.before and not form.after \
+        and verb.lemma_.lower() in VAGUE_ALONE
 
 
 def _mention(unit: Unit, by_span: dict[tuple[int, int], Mention],

@@ -69,6 +69,11 @@ class VerbEntry:
     nominal: bool = False
 
     @property
+    def plain(self) -> bool:
+        """A verb's entry of its own: no light noun, no particle."""
+        return not self.nouns and not self.particle
+
+    @property
     def specificity(self) -> int:
         """Entries are tried most specific first: two-word nouns, nouns, particles."""
         return 2 * any(" " in n for n in self.nouns) + 2 * bool(self.nouns) + bool(

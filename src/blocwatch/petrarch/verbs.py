@@ -49,6 +49,11 @@ class VerbEvent:
     rule: str
     reverse: bool = False  # the second code of an ``A:B`` pair: the pattern's target acts
 
+    @property
+    def alone(self) -> bool:
+        """Whether the verb form matched without pattern words (rule ``BLOCK:VERB``)."""
+        return not self.rule.partition(":")[2].startswith("- ")
+
 
 class VerbCoder:
     """Codes the dictionary verbs of a sentence; holds the compiled index, nothing else.
