@@ -274,6 +274,39 @@ def test_forms_keep_their_own_block_code(tmp_path: Path, form: str, code: str,
     assert (code, block) in found
 
 
+SHARED_PATTERNS = """--- CONTINUE [---] ---
+GO_FORWARD
+CONTINUE
+- * TALKS [046]
+--- GO_SOMEWHERE [042] ---
+GO_AWAY
+LEAVE
+- * (FOR) [042]
+--- CONTINUE [---] ---
+GO_FORWARD
+PERSIST
+- * OFFENSIVE [190]
+"""
+
+
+@pytest.mark.parametrize(("form", "patterns"), [
+    # blocks opening with the same form share their patterns (PETRARCH's primary form) ...
+    ("CONTINUE", ["* TALKS", "* OFFENSIVE"]),
+    ("PERSIST", ["* TALKS", "* OFFENSIVE"]),
+    # ... blocks whose first forms only share a verb ("GO FORWARD", "GO AWAY") do not
+    ("LEAVE", ["* (FOR)"]),
+])
+def test_blocks_share_patterns_by_first_form(tmp_path: Path, form: str,
+                                             patterns: list[str]) -> None:
+    from blocwatch.petrarch.match import compile_index
+    dicts = load_dictionaries(write(tmp_path, verbs=SHARED_PATTERNS), strict=True)
+    index = compile_index(dicts, str.split)
+    keys = {f.block for f in index.forms[form]}
+    assert len(keys) == 1
+    block = index.blocks[keys.pop()]
+    assert sorted(p.text for p, _ in block.patterns) == sorted(patterns)
+
+
 @pytest.mark.parametrize(("verb", "forms"), [
     ("ATTACK", ["ATTACKS", "ATTACKED", "ATTACKING"]),
     ("RAISE", ["RAISES", "RAISED", "RAISING"]),

@@ -165,8 +165,11 @@ class VerbForm:
 
 @dataclass(frozen=True)
 class VerbBlock:
-    """``--- NAME [code] ---`` with its verbs and patterns.  Blocks whose first verb is the
-    same share their patterns (PETRARCH keys patterns by that verb)."""
+    """``--- NAME [code] ---`` with its verbs and patterns.  Blocks whose first form is the
+    same share their patterns: PETRARCH keys a block's patterns by its primary form, the
+    whole first line ("GO FORWARD" in CONTINUE, "GO AWAY" in GO_SOMEWHERE), so two
+    blocks share only when they open with the same form, not when their first forms merely
+    share a verb ("CALL OFF" in CANCEL, "CALL UP" in MOBILIZE)."""
 
     name: str
     code: str
@@ -176,7 +179,7 @@ class VerbBlock:
 
     @property
     def key(self) -> str:
-        return self.forms[0].words[self.forms[0].verb_index] if self.forms else self.name
+        return " ".join(self.forms[0].words) if self.forms else self.name
 
 
 @dataclass(frozen=True)
