@@ -104,6 +104,25 @@ def test_fallback(coder: Coder, sentence: str, label: str, root: str,
     assert all(e.rule == f"learned:{label}:{root}" for e in events)
 
 
+@pytest.mark.parametrize(("strength", "root", "expected"), [
+    (20.0, "19", ("IRQINS", "190")),  # the model sure: its root on a pattern-only verb
+    (8.0, "19", None),  # unsure (about 0.5): no targetless event on a pattern-only verb
+    (8.0, "14", ("IRQINS", "140")),  # ... unless the root is one-actor (protest)
+])
+def test_fallback_targetless_needs_a_sure_model(coder: Coder, strength: float, root: str,
+                                                expected: tuple | None) -> None:  # type: ignore[type-arg]
+    from blocwatch.coding.fallback import FALLBACK_CONFIDENCE, TARGETLESS_CONFIDENCE
+
+    sentence = "Isis fighters staged a last stand in the fields."  # "stage": patterns only
+    model = fixed_model("4", root, word="staged", strength=strength)
+    confidence = model.predict([t.text for t in coder.nlp.tokenizer(sentence)]).confidence
+    assert FALLBACK_CONFIDENCE <= confidence  # the fallback runs in every row
+    assert (confidence >= TARGETLESS_CONFIDENCE) == (strength > 10)
+    events = _coder(coder, model).code_text(sentence, date="2024-01-01")
+    got = [(e.source.code, e.cameo) for e in events]
+    assert got == ([expected] if expected else [])
+
+
 def test_filter_keeps_the_lexicon(coder: Coder) -> None:
     """A sure class drops base-layer events of another class, never the lexicon's."""
     sentence = "Russia attacked Ukraine."
