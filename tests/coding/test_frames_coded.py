@@ -298,6 +298,24 @@ def test_raised_subject(coder, sentence: str,  # type: ignore[no-untyped-def]
     assert expected in got, got
 
 
+# a negation above a chain of to-infinitives negates the act; an order's act is not coded
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Russia did not send troops to attack Ukraine.", [("RUS", "190", "UKR", "negated")]),
+    ("The UN did not agree to meet the rebels.", [("IGOUNO", "040", "---REB", "negated")]),
+    ("Russia did not attack Ukraine but bombed Georgia.",
+     [("RUS", "190", "UKR", "negated"), ("RUS", "195", "GEO", "asserted")]),
+    ("Isis told its fighters to attack the Kurds.", [("IRQINS", "010", "IRQREB", "asserted")]),
+    ("Putin ordered troops to attack Ukraine.", []),
+    ("Putin told reporters after meeting Macron that talks had gone well.",
+     [("RUSGOV", "040", "FRAGOV", "asserted"), ("FRAGOV", "040", "RUSGOV", "asserted")]),
+])
+def test_negation_above_and_orders(coder, sentence: str,  # type: ignore[no-untyped-def]
+                                   expected: list[tuple[str, str, str, str]]) -> None:
+    got = [(e.source.code, e.cameo, e.target.code if e.target else "-", e.modality)
+           for e in coder.code_text(sentence, date="2024-06-01")]
+    assert got == expected
+
+
 @pytest.mark.parametrize(("text", "side", "expected"), [
     # the antecedent named in the same sentence is the span (and text) of the actor
     ("US President Donald Trump called President Recep Tayyip Erdogan on Wednesday and "

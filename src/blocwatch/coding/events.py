@@ -18,6 +18,7 @@ from spacy.tokens import Span, Token
 from blocwatch.coding.actors import UNKNOWN_COUNTRY, UNKNOWN_KIND, Mention
 from blocwatch.coding.modality import (
     APPEAL_VERBS,
+    DIRECTIVE_VERBS,
     attempt_code,
     code_shift,
     intent_code,
@@ -661,8 +662,9 @@ def others_plan(tok: Token) -> bool:
 
 
 def under_appeal(tok: Token) -> bool:
-    """The act asked for, demanded or warned against ("urged Russia to withdraw") is not
-    coded: the appeal is the event (as PETRARCH drops the complement of 02/10 verbs).  So
+    """The act asked for, demanded or warned against ("urged Russia to withdraw") or
+    ordered ("told its fighters to attack") is not coded: the appeal is the event (as
+    PETRARCH drops the complement of 02/10 verbs).  So
     is a demanded clause: "insisted (that) North Korea give up its weapons" (a verb in its
     bare form or "should" after a verb of demanding; "insisted that it was innocent",
     "demanded that they are freed" are claims or passives the lexicon reads itself)."""
@@ -671,6 +673,9 @@ def under_appeal(tok: Token) -> bool:
         bare = tok.tag_ in ("VB", "VBP") and tok.lemma_ not in ("be", "have")
         return (bare and not modals) or bool(modals & {"should", "must"})
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    if tok.dep_ in ("xcomp", "advcl") and infinitive \
+            and tok.head.lemma_.lower() in DIRECTIVE_VERBS:
+        return True
     if tok.dep_ == "acl" and infinitive:  # "an ultimatum to Sudan to normalize ties"
         return tok.head.lemma_.lower() in APPEAL_NOUNS
     if tok.dep_ == "advcl" and infinitive:  # "call on US to lift", parsed as a purpose

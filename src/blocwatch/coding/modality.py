@@ -1,8 +1,9 @@
 """Stage 5 — modality, attribution and quotes.
 
 Modality of an event's verb, checked in this order:
-- ``negated``: a negation on the verb ("did not refer", "never attacked") or a denying
-  verb above it ("denied attacking", "failed to"), or "is unable to";
+- ``negated``: a negation on the verb ("did not refer", "never attacked") or on a verb
+  above a chain of to-infinitives ("did not send troops to attack"), a denying verb above
+  it ("denied attacking", "failed to"), or "is unable to";
 - ``hypothetical``: a modal of possibility ("may be preparing", "could strike") or a
   condition ("if deemed necessary") on the verb or the clauses above it, or "is
   (un)likely to";
@@ -36,6 +37,9 @@ INTENT_VERBS = frozenset({"plan", "intend", "aim", "want", "seek", "hope", "offe
 APPEAL_VERBS = frozenset({"urge", "call", "press", "pressure", "ask", "demand", "appeal",
                           "warn", "invite", "encourage", "request", "implore", "exhort",
                           "insist"})
+# Verbs whose to-infinitive is only ordered: "told its fighters to attack", "ordered
+# troops to withdraw" (the order is the event; whether it was carried out is not said).
+DIRECTIVE_VERBS = frozenset({"tell", "order", "instruct", "direct", "command"})
 NEGATING_VERBS = frozenset({"deny", "fail", "refuse", "decline", "avoid", "reject"})
 HYPOTHETICAL_AUX = frozenset({"may", "might", "could", "would", "should", "can", "must"})
 CONDITION_MARKS = frozenset({"if", "unless", "whether"})
@@ -113,10 +117,26 @@ def code_shift(verb: Token) -> str | None:
     return None
 
 
+def _infinitive(tok: Token) -> bool:
+    return tok.dep_ in ("xcomp", "advcl") and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
+def _negated_above(verb: Token) -> bool:
+    """A negation on a verb above a chain of to-infinitives: "did not send troops to
+    attack", "didn't go there to kill", "did not agree to meet"."""
+    tok = verb
+    while _infinitive(tok) and tok.head is not tok:
+        tok = tok.head
+        if any(c.dep_ == "neg" for c in tok.children):
+            return True
+    return False
+
+
 def modality(verb: Token, entry_modality: str | None) -> tuple[str, bool]:
     """(modality, under_intent_verb) of the event whose verb is ``verb``."""
     chain = _clause_chain(verb)
-    if any(c.dep_ == "neg" for c in verb.children):
+    if any(c.dep_ == "neg" for c in verb.children) or _negated_above(verb):
         return "negated", False
     if code_shift(verb) is not None:
         return "asserted", False  # the refusal or attempt itself happened
