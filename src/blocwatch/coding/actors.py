@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from blocwatch.knowledge.kb import ActorEntry, KnowledgeBase
 from blocwatch.records import UNKNOWN_ACTOR, ActorRef
@@ -284,6 +284,16 @@ def _combine(sent: Span, names: list[Mention],
     for a_start, a_end, sector, kind in agents:
         owner = _owner_before(doc, names, a_start, sent.start)
         if owner is None:
+            voice = _voice_of(doc, names, a_start, a_end, sent.end)
+            if voice is not None and voice.kind in ("country", "capital"):
+                owner = voice  # "a spokesman for Iran": Iran's government
+            elif voice is not None:  # "a spokesman for the SDF" speaks as the SDF
+                used.add(voice.start)
+                det = doc[a_start - 1].lower_ if a_start > sent.start else ""
+                out.append(replace(voice, start=a_start - 1 if det in DEFINITE
+                                   else a_start))
+                continue
+        if owner is None:
             owner = _owner_after(doc, by_start, a_end, sent.end)
         person = by_start.get(a_end) if kind == "role" else None
         if kind == "role" and person is None:  # "President Otto Pérez Molina"
@@ -391,6 +401,28 @@ def _owner_after(doc: object, by_start: dict[int, Mention], a_end: int,
             nxt += 1
         m = by_start.get(nxt)
         if m is not None and m.kind in ("country", "capital"):
+            return m
+    return None
+
+
+SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokesmen",
+                          "spokeswomen", "spokespeople", "spokespersons"})
+
+
+def _voice_of(doc: Doc, names: list[Mention], a_start: int, a_end: int,
+              sent_end: int) -> Mention | None:
+    """"a spokesman for the Kurdish-led Syrian Democratic Forces", "the spokeswoman of
+    Hamas", "a spokesman for Iran": whom a spokesperson speaks for (the object of the
+    preposition right after, or a name inside it)."""
+    if a_end - a_start != 1 or doc[a_start].lower_ not in SPOKESPEOPLE \
+            or a_end >= sent_end or doc[a_end].lower_ not in ("for", "of"):
+        return None
+    objs = [o for o in doc[a_end].children if o.dep_ == "pobj"]
+    if not objs:
+        return None
+    obj = objs[0]
+    for m in names:
+        if m.start <= obj.i < m.end and m.kind not in ("context", "demonym"):
             return m
     return None
 
