@@ -132,6 +132,12 @@ CLASS_CASES = [
     # the base layer's bare verb takes the lexicon's code (ours wins), keeping its target
     ("legal", "A federal jury in Miami convicted the son of the former president of Liberia.",
      ["USAJUD 11 LBRELI convicted"]),
+    # ... and the code of the lexicon's entry for its object noun, when it has one
+    ("object-sense", "Israeli President Reuven Rivlin has eased parole restrictions on "
+     "former prime minister Ehud Olmert.", ["ISRGOV 08 ISRELI eased"]),
+    ("object-sense", "The Sudanese government imposed blockades in parts of Darfur.",
+     ["SDNGOV 19 SDN imposed"]),
+    ("object-sense", "Iran released a video of the British tanker.", []),  # no 0841
     # part of a group names the group
     ("rescue", "The Philippine military rescued almost 80 hostages held by Muslim rebels.",
      ["PHLMIL 07 PHLCVL rescued", "PHLREBMUS 18 PHLCVL held"]),

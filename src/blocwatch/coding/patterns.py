@@ -126,10 +126,18 @@ class PatternCoder:
         when the lexicon's plain entries for the verb agree on one (they found no actors
         here: the base layer reads only the verbs the lexicon's events left alone): "a
         jury convicted the son of the former president of Liberia" is 116, not the
-        dictionary's 173. Where both speak of a verb's meaning, ours wins."""
+        dictionary's 173. Where both speak of a verb's meaning, ours wins; and when the
+        verb's object is the noun of one of the lexicon's entries for it, that entry's
+        code ("released a video of the tanker" is a statement, 010, not a 0841 release;
+        "eased parole restrictions on Olmert" 081)."""
         if found.reverse or not found.alone:
             return found.code
-        codes = {e.code for e in self.lexicon.by_verb.get(verb.lemma_.lower(), ()) if e.plain}
+        entries = self.lexicon.by_verb.get(verb.lemma_.lower(), ())
+        _, passive = frames.subject(verb)
+        for entry in entries:
+            if entry.nouns and frames.light_noun(verb, entry.nouns, passive) is not None:
+                return entry.code
+        codes = {e.code for e in entries if e.plain}
         return codes.pop() if len(codes) == 1 else found.code  # several: which is meant?
 
     def _event(self, item: SentenceInput, ctx: ArticleContext, index: dict[int, Mention],
