@@ -304,7 +304,8 @@ def test_raised_subject(coder, sentence: str,  # type: ignore[no-untyped-def]
     assert expected in got, got
 
 
-# a negation above a chain of to-infinitives negates the act; an order's act is not coded
+# a negation above a chain of to-infinitives, or "no" on the object, negates the act; an
+# order's act is not coded
 @pytest.mark.parametrize(("sentence", "expected"), [
     ("Russia did not send troops to attack Ukraine.", [("RUS", "190", "UKR", "negated")]),
     ("The UN did not agree to meet the rebels.", [("IGOUNO", "040", "---REB", "negated")]),
@@ -312,6 +313,9 @@ def test_raised_subject(coder, sentence: str,  # type: ignore[no-untyped-def]
      [("RUS", "190", "UKR", "negated"), ("RUS", "195", "GEO", "asserted")]),
     ("Isis told its fighters to attack the Kurds.", [("IRQINS", "010", "IRQREB", "asserted")]),
     ("Putin ordered troops to attack Ukraine.", []),
+    # "no" on the object denies the act
+    ("Russia offered no support to Syria.", [("RUS", "032", "SYR", "negated")]),
+    ("Russia sent aid to Syria.", [("RUS", "070", "SYR", "asserted")]),
     ("Putin told reporters after meeting Macron that talks had gone well.",
      [("RUSGOV", "040", "FRAGOV", "asserted"), ("FRAGOV", "040", "RUSGOV", "asserted")]),
 ])

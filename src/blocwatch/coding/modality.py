@@ -2,8 +2,9 @@
 
 Modality of an event's verb, checked in this order:
 - ``negated``: a negation on the verb ("did not refer", "never attacked") or on a verb
-  above a chain of to-infinitives ("did not send troops to attack"), a denying verb above
-  it ("denied attacking", "failed to"), or "is unable to";
+  above a chain of to-infinitives ("did not send troops to attack"), "no" on its object
+  ("provided no evidence"), a denying verb above it ("denied attacking", "failed to"), or
+  "is unable to";
 - ``hypothetical``: a modal of possibility ("may be preparing", "could strike") or a
   condition ("if deemed necessary") on the verb or the clauses above it, or "is
   (un)likely to";
@@ -133,10 +134,18 @@ def _negated_above(verb: Token) -> bool:
     return False
 
 
+def _no_object(verb: Token) -> bool:
+    """The act's object denied by "no": "has provided no evidence", "offered no support",
+    "made no attempt to"."""
+    return any(c.dep_ in ("dobj", "nsubjpass") and any(
+        d.dep_ == "det" and d.lower_ == "no" for d in c.children) for c in verb.children)
+
+
 def modality(verb: Token, entry_modality: str | None) -> tuple[str, bool]:
     """(modality, under_intent_verb) of the event whose verb is ``verb``."""
     chain = _clause_chain(verb)
-    if any(c.dep_ == "neg" for c in verb.children) or _negated_above(verb):
+    if any(c.dep_ == "neg" for c in verb.children) or _negated_above(verb) \
+            or _no_object(verb):
         return "negated", False
     if code_shift(verb) is not None:
         return "asserted", False  # the refusal or attempt itself happened
