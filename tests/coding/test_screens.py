@@ -21,6 +21,9 @@ def _events(coder, sentence: str) -> list[str]:
     ("Germany defeated France 3-0 at the European championship.", "DEU"),
     ("\"China is bullying the Philippines,\" the Philippine foreign minister told reporters.",
      "PHLGOV 01"),
+    # a named outlet is an audience too ("told Reuters"): what was said stays
+    ("The Pakistani army has attacked the Taliban, a commander told Reuters.", "PAKMIL 01"),
+    ("Russia will never give up Crimea, Lavrov told the BBC.", "RUSGOV 01"),
     # talking to the press is a statement, not a consultation (both directions go)
     ("President Donald Trump speaks to reporters as he departs the White House.", "USAGOV"),
     ("President Donald Trump speaks to reporters as he departs the White House.", "USAMED"),
@@ -50,6 +53,8 @@ def test_screened_out(coder, sentence: str, gone: str) -> None:
     ("\"China is bullying the Philippines,\" the Philippine foreign minister told reporters.",
      "CHN 17 PHL"),
     ("The minister met The New York Times editors in Kabul.", "AFGGOV 04"),
+    ("The Pakistani army has attacked the Taliban, a commander told Reuters.",
+     "PAKMIL 19 AFGINS"),
     ("Spain received the Turkish foreign minister.", "ESP 04 TURGOV"),
     ("Gunmen killed three British tourists in Tunisia.", "TUN"),  # violence stays
 ])

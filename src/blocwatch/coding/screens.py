@@ -6,9 +6,10 @@ readings are wrong for reasons that lie in the rest of the sentence, the same fo
 * **Sports.**  "Brazil beat Argentina 2-1 in a World Cup qualifier", "Spain hosted Morocco
   in a friendly": a contest verb (beat, clash, ...) in a sentence that names a sport, a
   competition or gives a score, or a verb of meeting next to a match, is a game.
-* **Audiences.**  "..., the minister told reporters": the press a statement is made to is
-  no target of the statement (CAMEO codes the statement with no target; blocwatch codes
-  only one-actor events of the roots that have them, so the reading is dropped).  So is
+* **Audiences.**  "..., the minister told reporters", "told Reuters", "told BBC Radio 4":
+  the press a statement is made to, named or not, is no target of the statement (CAMEO
+  codes the statement with no target; blocwatch codes only one-actor events of the roots
+  that have them, so the reading is dropped; what was said is coded on its own).  So is
   "the president spoke to reporters": talking to the press is a statement, not a meeting.
 * **Tourism.**  "France received 90 million foreign tourists", "Chinese tourists visited
   Japan", "a roadshow to woo tourists": a visit by, a welcome of or any other cooperative
@@ -68,12 +69,13 @@ def sports(event: Event) -> bool:
 
 
 def audience_target(event: Event) -> bool:
-    """A statement (root 01) whose target is the unnamed press it was made to, or a talk
-    with it ("speaks to reporters", "met journalists"; speaking with a named outlet too:
-    "NPR's Michel Martin speaks with ..."): a talk with the press is a statement or an
-    interview, not a consultation; both directions of the mutual event go."""
+    """A statement (root 01) whose target is the press it was made to ("told reporters",
+    "told Reuters"), or a talk with the press ("speaks to reporters", "met journalists";
+    speaking with a named outlet too: "NPR's Michel Martin speaks with ..."): a talk with
+    the press is a statement or an interview, not a consultation; both directions of the
+    mutual event go ("met journalists" stays a meeting only with a named outlet)."""
     if event.root == "01":
-        return _press(event.target)
+        return _media(event.target)
     if event.root != "04" or event.verb.lemma not in _TALK_VERBS:
         return False
     press = _media if event.verb.lemma in _INTERVIEW_VERBS else _press
