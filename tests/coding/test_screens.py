@@ -31,6 +31,10 @@ def _events(coder, sentence: str) -> list[str]:
     ("The New York Times spoke with Israeli Prime Minister Benjamin Netanyahu.", "ISRGOV"),
     ("The Security Council voted to extend the UN peacekeeping mission in Lebanon.",
      "IGOUNOSEC"),
+    # private people's journeys are travel, not visits
+    ("Tens of thousands of Syrian refugees arrived in Canada last year.", "SYRREF 04"),
+    ("Hundreds of British citizens have travelled to Syria since 2014.", "GBRCVL 04"),
+    ("A British journalist travelled to Syria in 2014.", "GBRMED 04"),
     # tourism is travel, not a visit
     ("Spain received 80 million foreign tourists last year.", "ESP"),
     ("Russian tourists visited Turkey in record numbers.", "RUS"),
@@ -56,6 +60,7 @@ def test_screened_out(coder, sentence: str, gone: str) -> None:
     ("The Pakistani army has attacked the Taliban, a commander told Reuters.",
      "PAKMIL 19 AFGINS"),
     ("Spain received the Turkish foreign minister.", "ESP 04 TURGOV"),
+    ("The Iranian foreign minister travelled to Syria.", "IRNGOV 04 SYR"),
     ("Gunmen killed three British tourists in Tunisia.", "TUN"),  # violence stays
 ])
 def test_kept(coder, sentence: str, kept: str) -> None:

@@ -14,6 +14,9 @@ readings are wrong for reasons that lie in the rest of the sentence, the same fo
 * **Tourism.**  "France received 90 million foreign tourists", "Chinese tourists visited
   Japan", "a roadshow to woo tourists": a visit by, a welcome of or any other cooperative
   act toward tourists, visitors or pilgrims is travel, not politics.
+* **Private travel.**  "Syrian refugees arriving in Canada", "British citizens travelled to
+  Syria": a visit by (or the hosting of) civilians, refugees, students or journalists is a
+  journey, not diplomacy.
 * **One organisation.**  "The Security Council voted to extend the UN mission": an
   organ of an organisation acting on the organisation itself (IGOUNOSEC and IGOUNO) is
   internal business, not a relation between two actors.
@@ -57,7 +60,8 @@ _AUDIENCE_SECTORS = frozenset({"MED"})
 def screen(events: list[Event]) -> list[Event]:
     """The events of one sentence that its context does not rule out."""
     return [e for e in events
-            if not (sports(e) or audience_target(e) or same_organisation(e) or tourism(e))]
+            if not (sports(e) or audience_target(e) or same_organisation(e) or tourism(e)
+                    or private_travel(e))]
 
 
 def sports(event: Event) -> bool:
@@ -119,3 +123,24 @@ def tourism(event: Event) -> bool:
     return event.root <= "08" and any(
         side is not None and side.text.lower().rsplit(" ", 1)[-1] in _TRAVELLERS
         for side in (event.source, event.target))
+
+
+# Sectors of private people: their journeys are no visits ("Syrian refugees arriving in
+# Canada", "British citizens travelled to Syria", "he went to university in Sheffield").
+_PRIVATE_SECTORS = frozenset({"CVL", "REF", "EDU", "MED"})
+_VISIT_CODES = frozenset({"042", "043", "036"})
+
+
+def private_travel(event: Event) -> bool:
+    """A visit (042; hosting one, 043; meaning to, 036 from a verb of travel) by private
+    people, or the hosting of them: travel, not diplomacy.  A named person the knowledge
+    base lacks ("---") may be an official and stays."""
+    if event.cameo not in _VISIT_CODES or event.verb.lemma not in _TRAVEL_VERBS \
+            and event.cameo != "043":
+        return False
+    visitor = event.target if event.cameo == "043" else event.source
+    return visitor is not None and visitor.sector in _PRIVATE_SECTORS and visitor.org is None
+
+
+_TRAVEL_VERBS = frozenset({"travel", "go", "arrive", "visit", "head", "fly", "come",
+                           "return", "journey", "move", "tour", "leave", "enter", "reach"})
