@@ -132,6 +132,11 @@ CLASS_CASES = [
     # the base layer's bare verb takes the lexicon's code (ours wins), keeping its target
     ("legal", "A federal jury in Miami convicted the son of the former president of Liberia.",
      ["USAJUD 11 LBRELI convicted"]),
+    # a clash between officials is a disagreement; between armed forces a fight
+    ("clash", "The UK ambassador to the UN, Karen Pierce, also clashed with Trump over Syria.",
+     ["GBRGOV 11 USAGOV clashed", "USAGOV 11 GBRGOV clashed"]),
+    ("clash", "Government forces clashed with rebels near Aleppo.",
+     ["SYRMIL 19 SYRREB clashed", "SYRREB 19 SYRMIL clashed"]),
     # ... and the code of the lexicon's entry for its object noun, when it has one
     ("object-sense", "Israeli President Reuven Rivlin has eased parole restrictions on "
      "former prime minister Ehud Olmert.", ["ISRGOV 08 ISRELI eased"]),

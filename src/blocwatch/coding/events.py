@@ -469,6 +469,8 @@ def build_event(lexicon: Lexicon, item: SentenceInput, src: Mention, tgt: Mentio
                 rule: str) -> Event:
     """An event with its evidence: ``verb`` is the span of the verb (one token or a
     multi-word verb such as "pulled out"); its lemma is its main token's."""
+    if verbal_clash(code, verb.root.lemma_.lower(), src, tgt):
+        code = "110"
     info = lexicon.code(code)
     sent = item.sent
     start = verb.start_char - sent.start_char
@@ -481,6 +483,20 @@ def build_event(lexicon: Lexicon, item: SentenceInput, src: Mention, tgt: Mentio
         verb=VerbRef(verb.text, verb.root.lemma_.lower(), start, start + len(verb.text)),
         rule=rule,
     )
+
+
+# Sectors that clash in words, not arms: officials, lawmakers, parties, judges.
+_WORDY_SECTORS = frozenset({"GOV", "LEG", "PTY", "ELI", "JUD"})
+_CLASH_VERBS = frozenset({"clash", "spar", "feud", "wrangle", "tussle", "lock"})
+
+
+def verbal_clash(code: str, lemma: str, src: Mention, tgt: Mention | None) -> bool:
+    """A clash between officials, lawmakers or parties is a disagreement (110), not a
+    battle: "the UK ambassador to the UN also clashed with Trump", "the senator has
+    clashed repeatedly with the president".  Armed forces, police, rebels or a country as
+    a whole on either side keep the fight."""
+    return code.startswith("19") and lemma in _CLASH_VERBS and tgt is not None \
+        and src.sector in _WORDY_SECTORS and tgt.sector in _WORDY_SECTORS
 
 
 def verb_code(lexicon: Lexicon, verb: Token, code: str,
