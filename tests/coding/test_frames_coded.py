@@ -132,6 +132,10 @@ CLASS_CASES = [
     # the base layer's bare verb takes the lexicon's code (ours wins), keeping its target
     ("legal", "A federal jury in Miami convicted the son of the former president of Liberia.",
      ["USAJUD 11 LBRELI convicted"]),
+    # returning stolen art or antiquities is returning property (0842)
+    ("property", "The Department of Homeland Security returned stolen antiquities to Iraq.",
+     ["USAGOV 08 IRQ returned"]),
+    ("property", "The refugees returned to Syria.", []),
     # a clash between officials is a disagreement; between armed forces a fight
     ("clash", "The UK ambassador to the UN, Karen Pierce, also clashed with Trump over Syria.",
      ["GBRGOV 11 USAGOV clashed", "USAGOV 11 GBRGOV clashed"]),
