@@ -136,6 +136,12 @@ CLASS_CASES = [
     ("property", "The Department of Homeland Security returned stolen antiquities to Iraq.",
      ["USAGOV 08 IRQ returned"]),
     ("property", "The refugees returned to Syria.", []),
+    # laying down arms demobilises (0873), announced it is an intent to de-escalate (0356)
+    ("disarm", "The Taliban laid down their arms in Faryab.", ["AFGINS 08 - laid"]),
+    ("disarm", "The Taliban will lay down their arms on Sunday.", ["AFGINS 03 - lay"]),
+    # leaving talks halts negotiations (164), announced it is a threat to (134)
+    ("talks", "Iran pulled out of the talks with the EU.", ["IRN 16 IGOEUREEC pulled"]),
+    ("talks", "North Korea will withdraw from the six-party talks.", ["PRK 13 - withdraw"]),
     # a clash between officials is a disagreement; between armed forces a fight
     ("clash", "The UK ambassador to the UN, Karen Pierce, also clashed with Trump over Syria.",
      ["GBRGOV 11 USAGOV clashed", "USAGOV 11 GBRGOV clashed"]),

@@ -174,10 +174,14 @@ def light_noun(verb: Token, nouns: tuple[str, ...], passive: bool,
             candidates += [p for prep in children(c, "prep") if prep.lower_ in ("of", "in")
                            for p in children(prep, "pobj")]
     objects = children(verb, "dobj")
-    for prep in [*children(verb, "prep"), *[p for o in objects for p in children(o, "prep")
-                                            if p.lower_ in ("of", "with")]]:
-        # "preparing for a test", "accused X of espionage" (with "of" on X or on the verb)
-        if prep.lower_ in ("for", "in", "on", "of", "with"):
+    preps = children(verb, "prep")
+    preps += [p for o in preps if o.lower_ == "out" for p in children(o, "prep")
+              if p.lower_ == "of"]  # "pulled out of the talks"
+    for prep in [*preps, *[p for o in objects for p in children(o, "prep")
+                           if p.lower_ in ("of", "with")]]:
+        # "preparing for a test", "accused X of espionage" (with "of" on X or on the verb),
+        # "withdraw from the talks"
+        if prep.lower_ in ("for", "in", "on", "of", "with", "from"):
             candidates += children(prep, "pobj")
     for c in candidates:
         if _noun_forms(c) & wanted and not (c.text in _MONTHS and c.pos_ == "PROPN"):
