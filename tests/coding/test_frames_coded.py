@@ -132,6 +132,8 @@ CLASS_CASES = [
     # the base layer's bare verb takes the lexicon's code (ours wins), keeping its target
     ("legal", "A federal jury in Miami convicted the son of the former president of Liberia.",
      ["USAJUD 11 LBRELI convicted"]),
+    # a kind noun with a name in apposition is that name ("the group Hamas")
+    ("kind-noun", "The group Hamas attacked Israel.", ["PSEINS 19 ISR attacked"]),
     # returning stolen art or antiquities is returning property (0842)
     ("property", "The Department of Homeland Security returned stolen antiquities to Iraq.",
      ["USAGOV 08 IRQ returned"]),

@@ -135,6 +135,11 @@ BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
 # as Saudi Arabia", nor remnants, which are what is left of a defeated group).
 MEMBER_NOUNS = frozenset({"member", "fighter", "militant", "loyalist", "activist", "rank",
                           "cadre", "wing", "faction"})
+# Nouns that only say what kind of thing the name in apposition is: "the group al-Nusra
+# Front", "the militant group al-Shabab", "the country's ruling party, the ANC".
+KIND_NOUNS = frozenset({"group", "organization", "organisation", "movement", "militia",
+                        "outfit", "network", "coalition", "alliance", "party", "faction",
+                        "country", "nation", "agency", "body", "company", "firm"})
 QUANTITY_NOUNS = frozenset({"hundreds", "thousands", "dozens", "scores", "millions",
                             "wave", "barrage", "series", "number", "volley", "salvo", "string",
                             "spate", "round", "billion", "million", "tonnes", "tons", "$", "lot",
