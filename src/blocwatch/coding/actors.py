@@ -255,7 +255,14 @@ def case_ok(entry: ActorEntry, texts: Sequence[str]) -> bool:
         # "Nato", "Isis", "Opec": the house style of some papers for long acronyms
         return text == name or (len(name) >= 4 and name.isalpha() and text == name.title())
     first = texts[0]
+    if first in NAME_PARTICLES and len(texts) > 1:  # "al-Shabab", "al Qaeda", "el-Sisi"
+        first = texts[2] if texts[1] == "-" and len(texts) > 2 else texts[1]
     return first[:1].isupper() or first[:1].isdigit()
+
+
+# Lower-case articles that open Arabic names in English news: the next word is the name's
+# capital ("al-Shabab", "al-Nusra Front", "el-Sisi").
+NAME_PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "an", "ash", "at", "az", "ul"})
 
 
 def resolve(entries: list[ActorEntry], date: str | None, start: int, end: int) -> Mention:
