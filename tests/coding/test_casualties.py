@@ -38,7 +38,7 @@ def _casualties(coder, sentence: str) -> list[str]:  # type: ignore[no-untyped-d
     ("Three Afghan soldiers lost their lives in a Taliban attack.",
      ["AFGINS|Taliban 180 AFGMIL"]),
     ("Two Kenyan soldiers were killed in an al-Shabaab ambush in Somalia.",
-     ["SOMREB|Shabaab 180 KENMIL"]),
+     ["SOMINS|al-Shabaab 180 KENMIL"]),
     ("Three Afghan soldiers were killed in a Kabul attack.", ["---| 180 AFGMIL"]),
 ])
 def test_casualty_events(coder, sentence: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]

@@ -132,6 +132,12 @@ CLASS_CASES = [
     # the base layer's bare verb takes the lexicon's code (ours wins), keeping its target
     ("legal", "A federal jury in Miami convicted the son of the former president of Liberia.",
      ["USAJUD 11 LBRELI convicted"]),
+    # part of a group named before it ("Taliban members") is the group
+    ("members", "Four Taliban members met Zalmay Khalilzad in Doha.",
+     ["AFGINS 04 USAELI met", "USAELI 04 AFGINS met"]),
+    ("members", "On Saturday, Isis members fired a guided missile at a Kurdish position, "
+     "seriously wounding two British soldiers.",
+     ["IRQINS 18 GBRMIL wounding", "IRQINS 19 GBRMIL fired"]),
     # a kind noun with a name in apposition is that name ("the group Hamas")
     ("kind-noun", "The group Hamas attacked Israel.", ["PSEINS 19 ISR attacked"]),
     # returning stolen art or antiquities is returning property (0842)
@@ -272,7 +278,7 @@ CLASS_CASES = [
     ("hostages", "The families of Israeli hostages held by Hamas protested in Tel Aviv.",
      ["ISRCVL 14 - protested", "PSEINS 18 ISRCVL held"]),
     ("hostages", "Two American hostages were held by al-Shabaab for months.",
-     ["SOMREB 18 USACVL held"]),
+     ["SOMINS 18 USACVL held"]),  # our entry (insurgents) over the base layer's REB
     ("hostages", "Hamas is holding 130 Israeli hostages in Gaza.", ["PSEINS 18 ISRCVL holding"]),
     # not every participle on a light noun: only entries whose noun is the target
     ("hostages", "The talks held by Iran and Iraq ended.", []),

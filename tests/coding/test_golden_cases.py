@@ -77,7 +77,6 @@ KNOWN_GAPS = {  # case id -> engine gap (see docs/coding.md); strict xfail: a fi
     "appeal-03": "G7: noun entries with the object as target",
     "assault-07": "G10: lemmatiser/tagger slips",
     "assault-09": "G5: two-word light nouns",
-    "assault-15": "G4: plot/attempt/refusal codes",
     "attrib-07": "G2: claim nouns: the content of an accusation is asserted",
     "demand-03": "G8: target as a modifier of the preposition's object",
     "intent-10": "G10: lemmatiser/tagger slips",

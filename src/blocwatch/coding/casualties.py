@@ -115,8 +115,10 @@ class CasualtyCoder:
             causes += _prep_causes(verb)
             causes += _clause_causes(verb)
         else:
-            if subj is None or subj.i in index or subj.pos_ not in ("NOUN", "PROPN"):
-                return []  # an actor's own killing is the frame coder's
+            if subj is None or subj.pos_ not in ("NOUN", "PROPN") \
+                    or self.events.actors_of(subj, item, ctx, index, None):
+                return []  # an actor's own killing ("Isis members ... wounding") is the
+                # frame coder's
             victims = [c for c in verb.children if c.dep_ == "dobj"]
             causes = [subj]
         means, code, source = self._cause(causes, item, ctx, index)

@@ -368,6 +368,11 @@ class EventCoder:
                 # "thousands of workers", "dozens of Boko Haram fighters", "12 of the rebels",
                 # "members of Hamas", "dozens of fighters of Islamic State"
                 m = _of_actor(t, index)
+            if m is None and t.lemma_.lower() in frames.MEMBER_NOUNS:
+                # "Four Taliban members met Alice Wells", "two Hamas fighters"
+                m = next((index[c.i] for c in t.children
+                          if c.dep_ in ("compound", "amod", "nmod", "poss") and c.i in index
+                          and not index[c.i].locative), None)
             if (m is None or m.kind == "agent" and m.country is None) \
                     and t.lemma_.lower() in frames.KIND_NOUNS:
                 # "the group al-Nusra Front", "the militant group al-Shabab": the name
