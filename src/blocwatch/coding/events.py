@@ -497,7 +497,7 @@ def build_event(lexicon: Lexicon, item: SentenceInput, src: Mention, tgt: Mentio
 
 # Sectors that clash in words, not arms: officials, lawmakers, parties, judges.
 _WORDY_SECTORS = frozenset({"GOV", "LEG", "PTY", "ELI", "JUD"})
-_CLASH_VERBS = frozenset({"clash", "spar", "feud", "wrangle", "tussle", "lock"})
+_CLASH_VERBS = frozenset({"clash", "spar", "feud", "wrangle", "tussle"})
 
 
 def verbal_clash(code: str, lemma: str, src: Mention, tgt: Mention | None) -> bool:

@@ -77,7 +77,8 @@ def audience_target(event: Event) -> bool:
     "told Reuters"), or a talk with the press ("speaks to reporters", "met journalists";
     speaking with a named outlet too: "NPR's Michel Martin speaks with ..."): a talk with
     the press is a statement or an interview, not a consultation; both directions of the
-    mutual event go ("met journalists" stays a meeting only with a named outlet)."""
+    mutual event go (a meeting with a named outlet's people stays: "met The New York
+    Times editors")."""
     if event.root == "01":
         return _media(event.target)
     if event.root != "04" or event.verb.lemma not in _TALK_VERBS:
