@@ -129,15 +129,16 @@ def tourism(event: Event) -> bool:
 # Sectors of private people: their journeys are no visits ("Syrian refugees arriving in
 # Canada", "British citizens travelled to Syria", "he went to university in Sheffield").
 _PRIVATE_SECTORS = frozenset({"CVL", "REF", "EDU", "MED"})
-_VISIT_CODES = frozenset({"040", "042", "043", "036"})
+_VISIT_CODES = frozenset({"042", "043"})
 
 
 def private_travel(event: Event) -> bool:
-    """A visit (042, 040 or 036 from a verb of travel; hosting one, 043) by private
-    people, or the hosting of them: travel, not diplomacy.  A named person the knowledge
-    base lacks ("---") may be an official and stays."""
-    if event.cameo not in _VISIT_CODES or event.verb.lemma not in _TRAVEL_VERBS \
-            and event.cameo != "043":
+    """A visit (042; hosting one, 043) by private people, or any cooperative code (roots
+    01-08) a verb of travel was given for them ("the refugees returned to Syria"): travel,
+    not diplomacy.  A named person the knowledge base lacks ("---") may be an official
+    and stays."""
+    travel = event.verb.lemma in _TRAVEL_VERBS and event.root <= "08"
+    if not travel and event.cameo not in _VISIT_CODES:
         return False
     visitor = event.target if event.cameo == "043" else event.source
     return visitor is not None and visitor.sector in _PRIVATE_SECTORS and visitor.org is None
