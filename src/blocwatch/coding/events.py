@@ -11,6 +11,7 @@ sentence and the ones before it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
@@ -370,18 +371,15 @@ class EventCoder:
                 m = _of_actor(t, index)
             if m is None and t.lemma_.lower() in frames.MEMBER_NOUNS:
                 # "Four Taliban members met Alice Wells", "two Hamas fighters"
-                m = next((index[c.i] for c in t.children
-                          if c.dep_ in ("compound", "amod", "nmod", "poss") and c.i in index
-                          and not index[c.i].locative), None)
+                m = _child_actor(t, index, ("compound", "amod", "nmod", "poss"),
+                                 lambda c: not c.locative)
             if (m is None or m.kind == "agent" and m.country is None) \
                     and t.lemma_.lower() in frames.KIND_NOUNS:
                 # "the group al-Nusra Front", "the militant group al-Shabab": the name
-                m = next((index[c.i] for c in t.children if c.dep_ == "appos"
-                          and c.i in index and index[c.i].country), m)
+                m = _child_actor(t, index, ("appos",), lambda c: bool(c.country)) or m
             if m is None and t.pos_ == "PROPN":  # "Libby, the former chief of staff, ...",
                 # "DA interim leader John Steenhuisen": the role names the unknown person
-                m = next((index[c.i] for c in t.children if c.dep_ in ("appos", "compound")
-                          and c.i in index), None)
+                m = _child_actor(t, index, ("appos", "compound"), lambda c: True)
             if m is not None and (allow_locative or not m.locative) and m not in found:
                 found.append(m)
                 # "Russian and Syrian forces": the listed demonym's own agent mention
@@ -547,6 +545,13 @@ def governs(verb: Token, verbs: set[int]) -> bool:
     return False
 
 
+def _child_actor(tok: Token, index: dict[int, Mention], deps: tuple[str, ...],
+                 fits: Callable[[Mention], bool]) -> Mention | None:
+    """The first actor among ``tok``'s children of ``deps`` that ``fits``."""
+    return next((m for c in tok.children if c.dep_ in deps
+                 and (m := index.get(c.i)) is not None and fits(m)), None)
+
+
 def _of_actor(tok: Token, index: dict[int, Mention], depth: int = 2) -> Mention | None:
     """The actor a quantity or a part of a group names through "of": "thousands of
     workers", "12 of the rebels", "members of Hamas", "dozens of fighters of X"."""
@@ -698,7 +703,7 @@ def under_appeal(tok: Token) -> bool:
         modals = {c.lower_ for c in tok.children if c.dep_ == "aux"}
         bare = tok.tag_ in ("VB", "VBP") and tok.lemma_ not in ("be", "have")
         return (bare and not modals) or bool(modals & {"should", "must"})
-    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    infinitive = frames.to_infinitive(tok)
     if tok.dep_ in ("xcomp", "advcl") and infinitive \
             and tok.head.lemma_.lower() in DIRECTIVE_VERBS:
         return True

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from blocwatch.text import frames
 from blocwatch.text.frames import RAISING
 
 INTENT_VERBS = frozenset({"plan", "intend", "aim", "want", "seek", "hope", "offer", "promise",
@@ -120,8 +121,7 @@ def code_shift(verb: Token) -> str | None:
 
 
 def _infinitive(tok: Token) -> bool:
-    return tok.dep_ in ("xcomp", "advcl") and any(
-        c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    return tok.dep_ in ("xcomp", "advcl") and frames.to_infinitive(tok)
 
 
 def _negated_above(verb: Token) -> bool:

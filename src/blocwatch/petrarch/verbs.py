@@ -310,7 +310,7 @@ def _inflection_of(word: str, lemma: str) -> bool:
 def _infinitive_modifier(tok: Token) -> bool:
     """"efforts to stop", "a plan to attack": a to-infinitive modifying a noun names an
     aim, not an event (PETRARCH does not code it)."""
-    return tok.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    return tok.dep_ == "acl" and frames.to_infinitive(tok)
 
 
 def is_verb(tok: Token) -> bool:

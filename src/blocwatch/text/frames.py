@@ -31,6 +31,11 @@ def children(tok: Token, *deps: str) -> list[Token]:
     return [c for c in tok.children if c.dep_ in deps]
 
 
+def to_infinitive(tok: Token) -> bool:
+    """Whether the verb carries the "to" of an infinitive ("to attack")."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
 def subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
     """The token heading the agent of ``verb`` and whether the verb is passive.
 
