@@ -124,7 +124,7 @@ CLASS_CASES = [
      ["NGAJUD 11 NGAINS convicted"]),
     ("legal", "The opposition leader was convicted of treason.", ["--- 11 ---OPP convicted"]),
     ("legal", "Egyptian prosecutors will prosecute 20 Muslim Brotherhood leaders.",
-     ["EGYJUD 11 EGYGOV prosecute"]),
+     ["EGYJUD 11 EGYOPP prosecute"]),
     ("legal", "The trial of 11 suspected militants has begun in Stuttgart.",
      ["--- 11 DEUINS trial"]),
     ("legal", "Saddam Hussein's trial resumed in Baghdad on Monday.",

@@ -1,5 +1,5 @@
-"""The context screens (blocwatch.coding.screens): sports, audiences, one organisation — whichever
-layer coded the event, and only those readings."""
+"""The context screens (blocwatch.coding.screens): sports, audiences, one organisation,
+repeats — whichever layer coded the event, and only those readings."""
 
 from __future__ import annotations
 
@@ -78,3 +78,20 @@ def test_kept(coder, sentence: str, kept: str) -> None:
 def test_context_patterns(text: str, match: bool, competition: bool) -> None:
     assert bool(screens.MATCH.search(text)) is match
     assert bool(screens.COMPETITION.search(text)) is competition
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # one verb's coordinated actors of one code are one event
+    ("Seven women and four men lost their lives in a rocket attack on a bus in Kabul.",
+     ["--- 19 AFGCVL"]),
+    ("Ukraine has imposed sanctions on former President Viktor Yanukovich and ex-Prime "
+     "Minister Mykola Azarov.", ["UKR 16 UKRELI"]),
+    # two verbs are two events, though their codes are the same
+    ("The Taliban attacked an Afghan army base and killed at least 26 soldiers.",
+     ["AFGINS 19 AFGMIL", "AFGINS 19 AFGMIL"]),
+    # actors CAMEO cannot code stay apart by name
+    ("China has imposed sanctions on Mike Pompeo, Alex Azar, and Steve Bannon.",
+     ["CHN 16 USAELI", "CHN 16 ---", "CHN 16 ---"]),
+])
+def test_repeats_are_one_event(coder, sentence: str, expected: list[str]) -> None:
+    assert _events(coder, sentence) == expected

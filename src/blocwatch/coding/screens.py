@@ -17,6 +17,12 @@ readings are wrong for reasons that lie in the rest of the sentence, the same fo
 * **Private travel.**  "Syrian refugees arriving in Canada", "British citizens travelled to
   Syria": a visit by (or the hosting of) civilians, refugees, students or journalists is a
   journey, not diplomacy.
+* **Repeats.**  "Seven women and four men lost their lives in a rocket attack", "its
+  foreign and defence ministers met", "sanctions on Yanukovich and Azarov": one verb's
+  coordinated actors that resolve to the same code give one event, not one per actor
+  (PETRARCH keeps a sentence's events by source, target and code too); the first, with
+  its evidence, is kept.  Actors CAMEO cannot code (``---``) stay apart by name, and two
+  verbs stay two events ("attacked an army base and killed 26 soldiers").
 * **One organisation.**  "The Security Council voted to extend the UN mission": an
   organ of an organisation acting on the organisation itself (IGOUNOSEC and IGOUNO) is
   internal business, not a relation between two actors.
@@ -58,10 +64,30 @@ _AUDIENCE_SECTORS = frozenset({"MED"})
 
 
 def screen(events: list[Event]) -> list[Event]:
-    """The events of one sentence that its context does not rule out."""
-    return [e for e in events
-            if not (sports(e) or audience_target(e) or same_organisation(e) or tourism(e)
-                    or private_travel(e))]
+    """The events of one sentence that its context does not rule out, each once."""
+    return once([e for e in events
+                 if not (sports(e) or audience_target(e) or same_organisation(e)
+                         or tourism(e) or private_travel(e))])
+
+
+def once(events: list[Event]) -> list[Event]:
+    """The sentence's events without repeats (same verb, event code, modality and actor
+    codes), the first of each kept."""
+    seen: set[tuple[int, str, str, str | None, str | None]] = set()
+    out = []
+    for e in events:
+        key = (e.verb.start, e.cameo, e.modality, _identity(e.source), _identity(e.target))
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def _identity(ref: ActorRef | None) -> str | None:
+    """What makes an actor the same one here: its code; an unknown actor's name."""
+    if ref is None:
+        return None
+    return ref.text if ref.code.startswith("---") and not ref.sector else ref.code
 
 
 def sports(event: Event) -> bool:
