@@ -104,6 +104,24 @@ def test_fallback(coder: Coder, sentence: str, label: str, root: str,
     assert all(e.rule == f"learned:{label}:{root}" for e in events)
 
 
+@pytest.mark.parametrize(("sentence", "word", "label", "root", "expected"), [
+    # a subject that undergoes the act is no source: victims, refugees
+    ("About 530 Syrian civilians have died since the barrage began.", "died", "4", "19",
+     None),
+    ("Some 2,000 Syrian civilians fled Baghuz on Tuesday.", "fled", "4", "19", None),
+    ("Thousands of Kurds fled to the mountains.", "fled", "2", "07", None),
+    # the same model on a verb of doing codes
+    ("Syrian soldiers stormed the town on Tuesday.", "stormed", "4", "19",
+     ("SYRMIL", "190", None)),
+])
+def test_fallback_subject_must_act(coder: Coder, sentence: str, word: str, label: str,
+                                   root: str, expected: tuple | None) -> None:  # type: ignore[type-arg]
+    model = fixed_model(label, root, word=word, strength=20.0)
+    events = _coder(coder, model).code_text(sentence, date="2024-01-01")
+    got = [(e.source.code, e.cameo, e.target.code if e.target else None) for e in events]
+    assert got == ([expected] if expected else [])
+
+
 @pytest.mark.parametrize(("strength", "root", "expected"), [
     (20.0, "19", ("IRQINS", "190")),  # the model sure: its root on a pattern-only verb
     (8.0, "19", None),  # unsure (about 0.5): no targetless event on a pattern-only verb
