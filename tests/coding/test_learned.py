@@ -113,6 +113,10 @@ def test_fallback(coder: Coder, sentence: str, label: str, root: str,
     # the same model on a verb of doing codes
     ("Syrian soldiers stormed the town on Tuesday.", "stormed", "4", "19",
      ("SYRMIL", "190", None)),
+    # a relative or adverbial clause is background, not the sentence's event
+    ("The blast hit a restaurant where US troops had regularly gathered.", "gathered",
+     "4", "19", None),
+    ("Civilians were stranded after Turkish troops advanced.", "advanced", "4", "19", None),
 ])
 def test_fallback_subject_must_act(coder: Coder, sentence: str, word: str, label: str,
                                    root: str, expected: tuple | None) -> None:  # type: ignore[type-arg]
