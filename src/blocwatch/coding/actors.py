@@ -255,7 +255,9 @@ def case_ok(entry: ActorEntry, texts: Sequence[str]) -> bool:
         # "Nato", "Isis", "Opec": the house style of some papers for long acronyms
         return text == name or (len(name) >= 4 and name.isalpha() and text == name.title())
     first = texts[0]
-    if first in NAME_PARTICLES and len(texts) > 1:  # "al-Shabab", "al Qaeda", "el-Sisi"
+    # "al-Shabab", "al Qaeda", "el-Sisi"; a name opened by an article is read from its
+    # next word ("the Guardian" is the paper, "The guardian of the boy" is not)
+    if len(texts) > 1 and (first in NAME_PARTICLES or first.lower() == "the"):
         first = texts[2] if texts[1] == "-" and len(texts) > 2 else texts[1]
     return first[:1].isupper() or first[:1].isdigit()
 
