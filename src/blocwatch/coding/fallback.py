@@ -51,7 +51,7 @@ from blocwatch.coding.events import (
 )
 from blocwatch.coding.learned import PHOENIX_CLASS, Prediction, SentenceModel
 from blocwatch.coding.modality import SPEECH_VERBS
-from blocwatch.coding.patterns import SOLO_ROOTS
+from blocwatch.coding.patterns import SOLO_ROOTS, UNDERGOER_VERBS
 from blocwatch.records import Event
 from blocwatch.text import frames
 
@@ -177,11 +177,6 @@ class LearnedEvents:
 # Verbs that say nothing of an act ("the Commission is to propose", "Assad and his backers
 # have one challenge"): no evidence for the model's class; the clause's other verbs may be.
 EMPTY_VERBS = frozenset({"be", "have", "do"})
-# Verbs whose subject undergoes what happened rather than doing it ("230 civilians have
-# died", "2,000 people fled Baghuz", "Some 1.5 million Kurds fled to the mountains"): the
-# subject is a victim or a refugee, no source of the sentence's event.
-UNDERGOER_VERBS = frozenset({"die", "flee", "perish", "starve", "drown", "suffer",
-                             "survive", "disappear", "vanish", "languish", "escape"})
 
 
 def _deeper(slots: list[Token], verb: Token) -> list[Token]:

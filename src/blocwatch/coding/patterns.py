@@ -101,7 +101,8 @@ class PatternCoder:
         for found in self.verbs.code_sentence(pctx, ActorGroups(pctx, bare_agents=False)):
             verb = found.hit.token
             if verb.i in taken or skip(verb) or _thing_subject(verb, index) \
-                    or self._mutual_declined(verb) or _vague_alone(verb, found):
+                    or self._mutual_declined(verb) or _vague_alone(verb, found) \
+                    or verb.lemma_.lower() in UNDERGOER_VERBS:
                 continue
             event = self._event(item, ctx, index, found, by_span, attribution)
             if event is None:
@@ -159,6 +160,14 @@ class PatternCoder:
                 and not same_organisation(event):  # (left for the screen to drop)
             return replace(event, target=None)
         return event
+
+
+# Verbs whose subject undergoes what happened rather than doing it: "230 civilians have
+# died", "six British citizens died in Syria fighting with the YPG", "2,000 people fled
+# Baghuz".  The subject is a victim or a refugee, no source (the dictionary's DIE block
+# makes it the attacker, 190); killings by attacks are the casualty coder's.
+UNDERGOER_VERBS = frozenset({"die", "flee", "perish", "starve", "drown", "suffer",
+                             "survive", "disappear", "vanish", "languish", "escape"})
 
 
 # Verbs whose bare form says too little for a code: the dictionary's guess for them alone
