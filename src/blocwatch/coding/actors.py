@@ -115,7 +115,11 @@ class ActorFinder:
                 tokens = doc[i:i + n]
                 entries = [e for e in candidates if case_ok(e, [t.text for t in tokens])]
                 if entries:
-                    found = resolve(entries, date, i, i + n)
+                    # a lower-case article is the sentence's, not the name's: "of the
+                    # Maldives government" names "Maldives" (as before the article
+                    # could match), "told the Guardian" "Guardian"
+                    first = i + 1 if doc[i].text == "the" else i
+                    found = resolve(entries, date, first, i + n)
                     break
             if found is not None and (self._inside_other_name(doc, found, sent.start, out)
                                       or self._foreign_body(doc, found, out)):
@@ -197,15 +201,50 @@ class ActorFinder:
                     and (tok.i + 1 >= sent.end or doc[tok.i + 1].pos_ != "PROPN")):
                 extra.append(Mention(tok.i - 1, tok.i + 1, KOREAS[word], None, None, None,
                                      "context"))
-        places = [m.country for m in mentions if m.country and is_locative(doc, m)]
+        located = [m for m in mentions if m.country and is_locative(doc, m)]
+        places = [m.country for m in located]
         result: list[Mention] = []
         for m in sorted([*mentions, *extra], key=lambda m: m.start):
             if not m.agent_only:
                 result.append(m)
                 continue
-            resolved = _nearest_country(m, [*context, *result]) or next(iter(places), home)
+            here = _local_place(m, located, result) if not _owned(doc, m) else None
+            resolved = here or _nearest_country(m, [*context, *result]) \
+                or next(iter(places), home)
             result.append(replace(m, country=resolved, agent_only=False))
         return result
+
+
+# Sectors of people who belong where the sentence places them: "US troops killed ten
+# insurgents in Afghanistan" are Afghan insurgents, "Russian airstrikes pounded rebel
+# positions in Idlib" Syrian rebels.  Their country is the sentence's place before
+# another actor's, unless an earlier actor of their sector names it ("Syrian rebels ...
+# the rebels") or an owner does ("Britain says its fighters ... in Turkey").  Not the
+# opposition: its delegations travel ("the opposition delegation in Geneva").
+LOCAL_SECTORS = frozenset({"REB", "INS", "CVL", "REF", "CRM", "UAF"})
+OWNER_WORDS = frozenset({"its", "their", "his", "her", "our", "whose"})
+
+
+def _local_place(m: Mention, located: Sequence[Mention], before: Sequence[Mention]
+                 ) -> str | None:
+    """The country of the sentence's place for a :data:`LOCAL_SECTORS` agent: a country
+    or region named; a city only when no other actor of the sentence gives a country
+    (city names are shared: "Lebanese troops clashed with gunmen in Tripoli")."""
+    if m.sector not in LOCAL_SECTORS or not located:
+        return None
+    actors = [o for o in before if o.country and not o.locative]
+    if any(o.sector == m.sector for o in actors):
+        return None  # "Syrian rebels ... the rebels"
+    for place in located:
+        if place.kind == "country" or not actors:
+            return place.country
+    return None
+
+
+def _owned(doc: object, m: Mention) -> bool:
+    """Whether an owner word opens the agent's phrase ("their citizens")."""
+    head: Token = doc[m.end - 1]  # type: ignore[index]
+    return any(c.dep_ == "poss" and c.lower_ in OWNER_WORDS for c in head.children)
 
 
 QUOTES = frozenset({'"', "'", "“", "”", "‘", "’", "``", "''"})
