@@ -150,6 +150,10 @@ CLASS_CASES = [
     # leaving talks halts negotiations (164), announced it is a threat to (134)
     ("talks", "Iran pulled out of the talks with the EU.", ["IRN 16 IGOEUREEC pulled"]),
     ("talks", "North Korea will withdraw from the six-party talks.", ["PRK 13 - withdraw"]),
+    # a refusal is the refuser's alone: no reverse event of the refused meeting
+    ("refusal", "Erdogan refused to meet Bolton.", ["TURGOV 12 USAELI meet"]),
+    ("refusal", "India and Pakistan refused to hold talks.",
+     ["IND 12 PAK hold", "PAK 12 IND hold"]),
     # a clash between officials is a disagreement; between armed forces a fight
     ("clash", "The UK ambassador to the UN, Karen Pierce, also clashed with Trump over Syria.",
      ["GBRGOV 11 USAGOV clashed", "USAGOV 11 GBRGOV clashed"]),

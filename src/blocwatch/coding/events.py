@@ -288,8 +288,8 @@ class EventCoder:
             pairs = [(a, b) for i, a in enumerate(sources) for b in sources[i + 1:]]
             targets = sources[1:]
             mood_mutual = True
-        else:
-            mood_mutual = mood == "asserted"
+        else:  # a refusal is the refuser's alone ("Erdogan refused to meet Bolton")
+            mood_mutual = mood == "asserted" and code_shift(verb) != "refusal"
         if not targets and not (entry.no_target and (
                 pairs is not None or not entry.mutual or _own_subject(verb, subj_tok))):
             return []
