@@ -88,7 +88,6 @@ KNOWN_GAPS = {  # case id -> engine gap (see docs/coding.md); strict xfail: a fi
     "quote-10": "G3: 'will not attack' under a speech verb",
     "reduce-24": "G9: phrasal 'call off'",
     "reject-01": "G11: nominal events with passive or no verb",
-    "reject-11": "G4: plot/attempt/refusal codes",
     "yield-07": "G10: lemmatiser/tagger slips",
 }
 
