@@ -103,6 +103,17 @@ def test_dyads_reader_rebuilds_text_and_spans(tmp_path: Path) -> None:
     assert second.sources == ()
 
 
+def test_dyads_reader_reciprocal_spans_are_both_sides(tmp_path: Path) -> None:
+    """ConfliBERT tags the actors of a joint act R (reciprocal): each is a source and a
+    target ("Mexico and Britain signed a deal" codes MEX->GBR and GBR->MEX)."""
+    path = tmp_path / "d.conll"
+    path.write_text("Mexico B-R\nand O\nBritish B-R\nofficials I-R\nsigned O\na O\n"
+                    "deal O\nwith O\nIran B-T\n. O\n")
+    [case] = read_dyads(path)
+    assert [case.text[a:b] for a, b in case.sources] == ["Mexico", "British officials"]
+    assert [case.text[a:b] for a, b in case.targets] == ["Mexico", "British officials", "Iran"]
+
+
 def test_dyads_scores_overlap(tmp_path: Path) -> None:
     path = tmp_path / "d.conll"
     path.write_text("Russian B-S\ntroops I-S\nattacked O\nKyiv B-T\n. O\n")

@@ -183,7 +183,9 @@ def _span_case(case_id: str, tokens: list[tuple[str, str]]) -> SpanCase:
             text += " "
         offsets.append((len(text), len(text) + len(word)))
         text += word
-    spans: dict[str, list[tuple[int, int]]] = {"S": [], "T": []}
+    # S source, T target, R reciprocal: an actor of a joint act ("Mexico and the UK signed
+    # an agreement", "Trump meets Mexico's President"), both source and target
+    spans: dict[str, list[tuple[int, int]]] = {"S": [], "T": [], "R": []}
     current: str | None = None
     for (start, end), (_, tag) in zip(offsets, tokens, strict=True):
         kind = tag[2:] if len(tag) > 2 else ""
@@ -194,7 +196,8 @@ def _span_case(case_id: str, tokens: list[tuple[str, str]]) -> SpanCase:
             spans[kind][-1] = (spans[kind][-1][0], end)
         else:
             current = None
-    return SpanCase(case_id, text, tuple(spans["S"]), tuple(spans["T"]))
+    return SpanCase(case_id, text, tuple(sorted(spans["S"] + spans["R"])),
+                    tuple(sorted(spans["T"] + spans["R"])))
 
 
 def read_attribution(path: Path) -> Iterator[AttributionDoc]:
