@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from blocwatch import Coder
+from blocwatch.records import Article
+
 CASES = Path(__file__).parents[1] / "data" / "actor_cases.tsv"
 
 
@@ -61,3 +64,28 @@ def test_home_country_from_dateline(coder, text: str, expected: str) -> None:  #
     events = coder.code_text(text, date="2021-05-02")
     assert expected in {e.source.code for e in events}, [
         (e.source.code, e.cameo, e.target.code if e.target else None) for e in events]
+
+
+@pytest.mark.parametrize(("text", "dateline", "first"), [
+    ("MIAMI A federal jury convicted him.", "MIAMI", "A federal jury convicted him."),
+    ("NEW HAVEN, Conn. A Navy mechanic pleaded guilty.", "NEW HAVEN, Conn.",
+     "A Navy mechanic pleaded guilty."),
+    ("ISLAMABAD Pakistan accused India.", "ISLAMABAD", "Pakistan accused India."),
+    # an organisation, a country, an acronym, a word: no dateline, the words stay
+    ("NATO Secretary General Jens Stoltenberg spoke.", None,
+     "NATO Secretary General Jens Stoltenberg spoke."),
+    ("FBI Director James Comey spoke.", None, "FBI Director James Comey spoke."),
+    ("IRAN Rejects US offer of talks.", None, "IRAN Rejects US offer of talks."),
+    ("BREAKING News from Kabul.", None, "BREAKING News from Kabul."),
+])
+def test_dash_less_dateline(coder: Coder, text: str, dateline: str | None,
+                            first: str) -> None:
+    art = coder._clean(Article(id="d", text=text))
+    assert (art.dateline, art.paragraphs[0].text) == (dateline, first)
+
+
+def test_dash_less_dateline_places_agents(coder: Coder) -> None:
+    """The split dateline is the article's home: the jury is an American court."""
+    events = coder.code_text("MIAMI A federal jury on Thursday convicted a former Liberian "
+                             "commander of torture.", date="2024-01-01")
+    assert ("USAJUD", "116") in {(e.source.code, e.cameo) for e in events}

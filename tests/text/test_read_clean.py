@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from blocwatch.records import Article, DocumentError
-from blocwatch.text.clean import clean, is_boilerplate, normalise, split_dateline
+from blocwatch.text.clean import bare_dateline, clean, is_boilerplate, normalise, split_dateline
 from blocwatch.text.read import read_inputs, split_headline
 
 
@@ -31,6 +31,20 @@ from blocwatch.text.read import read_inputs, split_headline
 ])
 def test_dateline(line: str, place: str | None, rest: str) -> None:
     assert split_dateline(line) == (place, rest)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("MIAMI A federal jury", ("MIAMI", "MIAMI", "A federal jury")),
+    ("NEW HAVEN, Conn. A Navy mechanic", ("NEW HAVEN, Conn.", "NEW HAVEN", "A Navy mechanic")),
+    ("NATO Secretary General Jens", ("NATO", "NATO", "Secretary General Jens")),  # coder: no
+    ("Miami A federal jury", None),  # title case: a sentence's first word
+    ("US President Joe Biden", None),  # two letters
+    ("MIAMI - A federal jury", None),  # a dash: split_dateline's
+    ("MIAMI police said", None),  # no capitalised word after
+])
+def test_bare_dateline(line: str, expected: tuple[str, str, str] | None) -> None:
+    """A dateline that lost its dash: found here, kept by the coder only for a city."""
+    assert bare_dateline(line) == expected
 
 
 @pytest.mark.parametrize(("line", "expected"), [

@@ -28,6 +28,7 @@ from blocwatch.coding.events import (
 from blocwatch.coding.fallback import LearnedEvents
 from blocwatch.coding.learned import SentenceModel, load_sentence_model
 from blocwatch.coding.locate import Locator, load_gazetteer
+from blocwatch.coding.locate import key as place_key
 from blocwatch.coding.modality import open_quote, quote_spans, quote_speech_verb
 from blocwatch.coding.patterns import PatternCoder
 from blocwatch.coding.prefilter import Selector, SentencePlan, parse_docs
@@ -37,13 +38,14 @@ from blocwatch.knowledge import kb as kb_module
 from blocwatch.knowledge.baselayer import load_base_layer
 from blocwatch.knowledge.lexicon import Lexicon, load_lexicon
 from blocwatch.knowledge.userkb import UserKnowledge, load_user_knowledge
-from blocwatch.records import Article, CleanArticle, CodedArticle, Event, chunks
+from blocwatch.records import Article, CleanArticle, CodedArticle, Event, Paragraph, chunks
 from blocwatch.settings import Settings
-from blocwatch.text.clean import prepare
+from blocwatch.text.clean import bare_dateline, prepare
 from blocwatch.text.parse import load_model, parse
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
+_DATELINE_CITY = 100_000  # people in a gazetteer city a dash-less dateline may name
 
 
 class Coder:
@@ -112,7 +114,31 @@ class Coder:
     # -- internals -----------------------------------------------------------------
     def _clean(self, article: Article) -> CleanArticle:
         """Cleaned, or InputError: too long, too many sentences, not English."""
-        return prepare(article, self.settings)
+        art = prepare(article, self.settings)
+        return art if art.dateline is not None else self._bare_dateline(art)
+
+    def _bare_dateline(self, art: CleanArticle) -> CleanArticle:
+        """A dateline that lost its dash ("MIAMI A federal jury ...") is split off when its
+        name is a city's and nothing else's: a capital of the knowledge base or a
+        gazetteer city of 100,000 people, never a country, organisation or acronym."""
+        first = next((i for i, p in enumerate(art.paragraphs) if p.index == 0), None)
+        found = bare_dateline(art.paragraphs[first].text) if first is not None else None
+        if found is None or first is None or not self._city(found[1]):
+            return art
+        paragraphs = list(art.paragraphs)
+        paragraphs[first] = Paragraph(0, found[2])
+        return replace(art, paragraphs=tuple(paragraphs), dateline=found[0])
+
+    def _city(self, name: str) -> bool:
+        entries = self.kb.lookup([t.text for t in self.nlp.tokenizer(name)])
+        if any(e.kind not in ("capital", "country") for e in entries):
+            return False  # an organisation or a group ("NATO", "FBI", "HAMAS")
+        places = [p for p in (self.locator.gazetteer.lookup(name) if self.locator else ())
+                  if place_key(p.name) == place_key(name)]
+        if any(p.feature not in ("city", "capital") for p in places):
+            return False  # a country ("IRAN Rejects ...") or a region
+        return any(e.kind == "capital" for e in entries) or any(
+            p.population >= _DATELINE_CITY for p in places)
 
     def _code_planned(self, art: CleanArticle, plans: list[SentencePlan],
                       docs: Iterator[Doc], text: str) -> CodedArticle:

@@ -56,6 +56,12 @@ _TITLE_DATELINE = re.compile(
     r"^(?P<place>[A-Z][a-z]+(?:\ [A-Z][a-z]+){0,2})(?:,\ (?P<extra>[A-Z][a-z]+))?"
     r"(?:\ \((?P<agency>[A-Za-z .&-]{2,30})\))?\ -{1,2}\ +(?=[A-Z\"])")
 _DATE_EXTRA = re.compile(r"\d")
+# "MIAMI A federal jury", "NEW HAVEN, Conn. A Navy mechanic": capitals before a capitalised
+# word, a dateline that lost its dash - or an acronym ("NATO Secretary General"), which only
+# a gazetteer tells apart (the coder checks, :func:`bare_dateline` only finds).
+_BARE_DATELINE = re.compile(
+    r"^(?P<place>[A-Z]{3,}(?:\ [A-Z]{2,}){0,2})(?:,\ (?P<extra>[A-Z][a-z]{1,9}\.?))?\ +"
+    r"(?=[A-Z][a-z]*\ )")
 
 
 _MAYBE_CONTROL = re.compile(r"[^\n\t\x20-\x7e]")
@@ -94,6 +100,18 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
     if extra and not _DATE_EXTRA.search(extra):
         place = f"{place}, {extra}"
     return place, paragraph[match.end():]
+
+
+def bare_dateline(paragraph: str) -> tuple[str, str, str] | None:
+    """``"MIAMI A federal jury ..."`` -> ``("MIAMI", "MIAMI", "A federal jury ...")``: the
+    dateline, its place name and the rest, for the caller to keep when the name is a
+    city's; None when the paragraph does not open with capitals and a capitalised word."""
+    match = _BARE_DATELINE.match(paragraph)
+    if not match:
+        return None
+    extra = match.group("extra")
+    place = match.group("place")
+    return (f"{place}, {extra}" if extra else place), place, paragraph[match.end():]
 
 
 _ENDS_PARAGRAPH = re.compile(r"""[.!?:;"'\u201d\u2019)\]]\s*$""")
