@@ -289,6 +289,15 @@ CLASS_CASES = [
     # two agent words are one actor, not two ("company executives")
     ("conjoined-demonyms", "Company executives met Japanese officials.",
      ["---BUS 04 JPNGOV met", "JPNGOV 04 ---BUS met"]),
+    # a weapons test is a show of force (150), with or without a target
+    ("weapons-test", "North Korea tested a ballistic missile on Sunday.", ["PRK 15 - tested"]),
+    ("weapons-test", "Iran tested new rockets near the Iraqi border.", ["IRN 15 IRQ tested"]),
+    ("weapons-test", "Researchers tested a new vaccine.", []),
+    # "its" stands for no person (the subject here), "he" and "his" may stand for a state
+    ("pronoun-agreement", "Japanese Prime Minister Shinzo Abe condemned North Korea after "
+     "its nuclear test.", ["JPNGOV 11 PRK condemned", "PRK 15 - test"]),
+    ("pronoun-agreement", "Iran condemned the United States after its missile tests.",
+     ["IRN 11 USA condemned", "IRN 15 - tests"]),  # the subject, as before
 ]
 
 

@@ -24,6 +24,12 @@ import pytest
     ("Thousands joined a protest by Kenyan opposition supporters in Nairobi.",
      ["KENOPP 140 - protest.n"]),
     ("A US strike on the Syrian airbase destroyed six jets.", []),
+    # weapons tests need an owner; "nuclear and missile tests" is both
+    ("North Korea's sixth nuclear test angered Japan.", ["PRK 150 - weapons.test.n"]),
+    ("Iran's missile tests worry Israel.", ["IRN 150 - weapons.test.n"]),
+    ("Japan protested after North Korea's recent nuclear and missile tests.",
+     ["PRK 150 - weapons.test.n"]),
+    ("Scientists ran new tests on the samples.", []),
     # no target actor: no event
     ("An air strike by government forces hit a market in Idlib.", []),
 ])

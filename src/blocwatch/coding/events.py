@@ -394,14 +394,16 @@ class EventCoder:
         """Nearest fitting actor: a subject earlier in the sentence, else the previous
         sentence's topic, else any earlier actor."""
         avoid = {m.code for m in exclude or []}
+        fits = _agrees(tok)
         before = [m for m in item.mentions if m.end <= tok.i and not m.locative
-                  and m.code not in avoid]
+                  and m.code not in avoid and fits(m)]
         controller = _controller(tok, index)
-        if controller is not None and controller.code not in avoid:
+        if controller is not None and controller.code not in avoid and fits(controller):
             return controller  # "urged Israel to halt its attacks": Israel's
         subjects = [m for m in before if item.sent.doc[m.end - 1].dep_ in ("nsubj",
                                                                             "nsubjpass")]
-        for pool in (subjects, [t for t in ctx.topics[-2:][::-1] if t.code not in avoid],
+        for pool in (subjects, [t for t in ctx.topics[-2:][::-1]
+                                if t.code not in avoid and fits(t)],
                      before[::-1]):
             if pool:
                 return pool[-1] if pool is subjects else pool[0]
@@ -622,11 +624,27 @@ def _near(verb: Token) -> list[Token]:
                               for o in p.children)]
 
 
+_NEUTER = frozenset({"it", "its", "itself"})
+
+
+def _agrees(pronoun: Token) -> Callable[[Mention], bool]:
+    """Which mentions a pronoun may stand for: "it"/"its" not a person ("Abe ... its
+    missile tests" is North Korea's).  "he"/"his" may stand for a state: an unknown
+    official's country is named more often than the official ("Funaro said his talks
+    with U.S. officials ..." is Brazil's), so only the neuter pronoun is checked."""
+    if pronoun.lower_ in _NEUTER:
+        return lambda m: m.kind != "person"
+    return lambda m: True
+
+
 def _noun_entries(lexicon: Lexicon, noun: Token) -> tuple[VerbEntry, ...]:
-    """Nominal entries of a noun: its two-word form first ("air strike"), then its lemma
-    and its own form ("talks", lemmatised "talk")."""
-    words = [f"{c.lower_} {noun.lemma_.lower()}" for c in noun.children
-             if c.dep_ == "compound" and c.i == noun.i - 1]
+    """Nominal entries of a noun: its two-word form first ("air strike"; the word before
+    may be the second of two modifiers: "nuclear and missile tests"), then its lemma and
+    its own form ("talks", lemmatised "talk")."""
+    before = noun.doc[noun.i - 1] if noun.i > noun.sent.start else None
+    words = [f"{before.lower_} {noun.lemma_.lower()}"] if before is not None and (
+        before.head == noun or before.dep_ == "conj" and before.head.head == noun) and \
+        before.dep_ in ("compound", "amod", "nmod", "conj") else []
     words += [noun.lemma_.lower(), noun.lower_]
     for word in words:
         found = lexicon.by_noun.get(word)
