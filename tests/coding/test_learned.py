@@ -13,6 +13,7 @@ from blocwatch import Coder
 from blocwatch.coding.learned import (
     CLASSES,
     ROOTS,
+    Prediction,
     SentenceModel,
     features,
     load_sentence_model,
@@ -152,6 +153,31 @@ def test_filter_keeps_the_lexicon(coder: Coder) -> None:
     events = _coder(coder, model).code_text(sentence, date="2024-01-01")
     assert [(e.source.code, e.cameo, e.rule) for e in events] == [
         ("RUS", "190", "attack")]
+
+
+def _prediction(**probs: float) -> Prediction:
+    classes = [probs.get(f"c{c}" if c != "none" else "none", 0.0) for c in CLASSES]
+    return Prediction(tuple(classes), tuple(1 / len(ROOTS) for _ in ROOTS))
+
+
+@pytest.mark.parametrize(("probs", "root", "main", "kept"), [
+    ({"c4": 0.7, "c3": 0.25, "none": 0.05}, "11", True, True),  # a second class allowed
+    ({"c4": 0.7, "c3": 0.2, "none": 0.1}, "11", True, True),  # at the bar
+    ({"c4": 0.8, "c3": 0.1, "none": 0.1}, "11", True, False),  # below it: dropped
+    ({"c4": 0.7, "c3": 0.25, "none": 0.05}, "11", False, False),  # not the main clause
+    ({"c4": 0.8, "c3": 0.1, "none": 0.1}, "19", False, True),  # the sentence's own class
+    ({"c4": 0.5, "c0": 0.3, "none": 0.2}, "01", True, True),  # statements are class 0
+    ({"c4": 0.5, "c0": 0.1, "none": 0.4}, "01", True, False),
+])
+def test_filter_keeps_a_second_class(probs: dict[str, float], root: str, main: bool,
+                                     kept: bool) -> None:
+    """A sentence may hold a second event: the filter drops a base-layer event of another
+    class unless it is the main clause's and the model gives its class SECOND_CLASS."""
+    from blocwatch.coding.fallback import SECOND_CLASS, fits
+
+    assert SECOND_CLASS == 0.2
+    prediction = _prediction(**probs)
+    assert fits(root, int(prediction.label), prediction, main) is kept
 
 
 def test_switch_off(coder: Coder) -> None:
