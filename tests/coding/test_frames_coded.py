@@ -296,6 +296,11 @@ CLASS_CASES = [
     # "its" stands for no person (the subject here), "he" and "his" may stand for a state
     ("pronoun-agreement", "Japanese Prime Minister Shinzo Abe condemned North Korea after "
      "its nuclear test.", ["JPNGOV 11 PRK condemned", "PRK 15 - test"]),
+    # a known descriptor and the unknown name it describes are one actor, not two
+    ("described-name", "A Turkish court freed German journalist Mesale Tolu on Monday.",
+     ["TURJUD 08 DEUMED freed"]),
+    ("described-name", "The US imposed sanctions on Pompeo, Alex Azar and Steve Bannon.",
+     ["USA 16 --- imposed", "USA 16 --- imposed", "USA 16 USAELI imposed"]),
     ("pronoun-agreement", "Iran condemned the United States after its missile tests.",
      ["IRN 11 USA condemned", "IRN 15 - tests"]),  # the subject, as before
 ]

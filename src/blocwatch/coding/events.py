@@ -100,11 +100,18 @@ def _unknown_conjuncts(tok: Token, index: dict[int, Mention], found: list[Mentio
     known actors too."""
     out = []
     for t in frames.expand_conjuncts(tok):
-        if not any(m.start <= t.i < m.end for m in found):
+        if not any(m.start <= t.i < m.end for m in found) and not _described(t, found):
             unknown = unknown_name(t, index)
             if unknown is not None:
                 out.append(unknown)
     return out
+
+
+def _described(name: Token, found: list[Mention]) -> bool:
+    """Whether a known actor is a modifier of the name ("German journalist Mesale Tolu",
+    "American aid worker Aya Hijazi"): the name is that actor, not a second one."""
+    mods = [c for c in name.children if c.dep_ in ("compound", "amod", "nmod", "appos")]
+    return any(m.start <= w.i < m.end for c in mods for w in c.subtree for m in found)
 
 
 def _not_actor(word: str) -> bool:
@@ -127,7 +134,11 @@ _NOT_ACTORS = frozenset({"christmas", "easter", "ramadan", "eid", "hajj", "brexi
                          "north", "south", "gulf", "sea", "ocean", "valley", "river",
                          "mountain", "mountains", "island", "islands", "strait", "peninsula",
                          "region", "province", "district", "county", "city", "street",
-                         "square", "airport"})
+                         "square", "airport", "mosque", "church", "cathedral", "synagogue",
+                         "temple", "shrine", "bridge", "stadium", "arena", "avenue", "road",
+                         "boulevard", "highway", "expressway", "station", "harbour",
+                         "harbor", "dam", "canal", "museum", "library", "park", "tower",
+                         "mausoleum", "memorial", "doctrine"})
 _REJECTION_OF = {"036": "125", "02": "122", "10": "124", "030": "120", "057": "127"}
 
 
