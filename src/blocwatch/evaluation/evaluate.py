@@ -14,7 +14,8 @@ Matching rules (the same for every coder):
   0 when it has none; the salient event is the one with the largest absolute Goldstein
   weight (ties: the first).
 - dyads: a predicted source (target) span matches a gold one when they overlap (lenient)
-  or are equal (strict).
+  or are equal (strict); a gold reciprocal span (ConfliBERT's R: an actor of a joint act)
+  is both a source and a target.
 - raters: a sentence's predicted roots are the roots of its events.  ``majority`` scores
   them against the roots that at least half of the sentence's codings give, roots 01-02
   (statements, appeals) aside on both sides; ``attested`` counts a predicted root right
