@@ -296,6 +296,12 @@ CLASS_CASES = [
     # "its" stands for no person (the subject here), "he" and "his" may stand for a state
     ("pronoun-agreement", "Japanese Prime Minister Shinzo Abe condemned North Korea after "
      "its nuclear test.", ["JPNGOV 11 PRK condemned", "PRK 15 - test"]),
+    # the member states of an organisation act as the organisation
+    ("member-states", "Countries of the Gulf Cooperation Council condemned Iran.",
+     ["IGOMEAGCC 11 IRN condemned"]),
+    ("member-states", "Former Soviet republics from the CIS refused to lift sanctions on "
+     "Georgia.", ["IGOCIS 12 GEO lift"]),
+    ("member-states", "Countries of the region condemned Iran.", []),
     # a known descriptor and the unknown name it describes are one actor, not two
     ("described-name", "A Turkish court freed German journalist Mesale Tolu on Monday.",
      ["TURJUD 08 DEUMED freed"]),

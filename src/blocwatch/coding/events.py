@@ -568,15 +568,22 @@ def _child_actor(tok: Token, index: dict[int, Mention], deps: tuple[str, ...],
 def _of_actor(tok: Token, index: dict[int, Mention], depth: int = 2) -> Mention | None:
     """The actor a quantity or a part of a group names through "of": "thousands of
     workers", "12 of the rebels", "members of Hamas", "dozens of fighters of X"."""
-    if not (tok.lower_ in frames.QUANTITY_NOUNS or tok.pos_ == "NUM"
+    states = tok.lemma_.lower() in _MEMBER_STATES
+    if not (tok.lower_ in frames.QUANTITY_NOUNS or tok.pos_ == "NUM" or states
             or tok.lemma_.lower() in frames.MEMBER_NOUNS) or depth == 0:
         return None
-    for o in (o for p in tok.children if p.lower_ == "of" for o in p.children
+    preps = ("of", "from") if states else ("of",)
+    for o in (o for p in tok.children if p.lower_ in preps for o in p.children
               if o.dep_ == "pobj"):
-        m = index.get(o.i) or _of_actor(o, index, depth - 1)
-        if m is not None:
+        m = index.get(o.i) or (None if states else _of_actor(o, index, depth - 1))
+        if m is not None and (not states or m.kind == "igo"):
             return m
     return None
+
+
+# "Member states of the EU", "countries of the Gulf Cooperation Council", "former Soviet
+# republics from the CIS": the organisation acts (not "countries of the region").
+_MEMBER_STATES = frozenset({"country", "state", "nation", "republic"})
 
 
 def _listed_appositions(tok: Token, index: dict[int, Mention]) -> list[Token]:
