@@ -352,15 +352,19 @@ def _combine(sent: Span, names: list[Mention],
                 continue
         if owner is None:
             owner = _owner_after(doc, by_start, a_end, sent.end)
+        if owner is not None and owner.igo_code and owner.start > a_end:
+            # "officials of the European Union", "the leader of Hamas", "representatives
+            # of the Red Cross": they act as the organisation (as its spokesperson does)
+            used.add(owner.start)
+            det = doc[a_start - 1].lower_ if a_start > sent.start else ""
+            out.append(replace(owner, start=a_start - 1 if det in DEFINITE else a_start))
+            continue
         person = by_start.get(a_end) if kind == "role" else None
         if kind == "role" and person is None:  # "President Otto Pérez Molina"
             a_end = _name_after(doc, a_end, sent.end, by_start)
         if person is not None and person.kind == "person":
-            used.add(person.start)
-            start = owner.start if owner is not None else a_start
-            if owner is not None:
-                used.add(owner.start)
-            out.append(replace(person, start=start))
+            used.update([person.start, *([owner.start] if owner is not None else [])])
+            out.append(_person_mention(doc, person, owner, a_start))
             continue
         if owner is not None and owner.igo_code and owner.end <= a_start:
             used.add(owner.start)  # "Abu Sayyaf gunmen", "NATO troops": the group's own
@@ -385,6 +389,20 @@ def _combine(sent: Span, names: list[Mention],
                            owner_sector, None, None, "agent"))
     out += [m for m in names if m.start not in used]
     return sorted(out, key=lambda m: m.start)
+
+
+def _person_mention(doc: Doc, person: Mention, owner: Mention | None,
+                    a_start: int) -> Mention:
+    """A role and a person ("President Otto Pérez Molina", "Japan's Prime Minister Abe"):
+    the person's code; but an organisation's office ("NATO Secretary General Jens
+    Stoltenberg", "UN Secretary-General Antonio Guterres") is the organisation's, whatever
+    else the person held or holds - not a country's post there ("UN ambassador Susan
+    Rice")."""
+    start = owner.start if owner is not None else a_start
+    if owner is not None and owner.igo_code and owner.end <= a_start \
+            and doc[a_start].lower_ not in ENVOYS_TO:
+        return replace(owner, start=start, end=person.end)
+    return replace(person, start=start)
 
 
 def _conjoined_demonyms(doc: object, names: list[Mention], owner: Mention,
@@ -451,17 +469,22 @@ def _extend_left(doc: object, names: list[Mention], owner: Mention, sent_start: 
 
 def _owner_after(doc: object, by_start: dict[int, Mention], a_end: int,
                  sent_end: int) -> Mention | None:
-    """"the foreign minister of Japan": agent + of (+ the) + country."""
+    """"the foreign minister of Japan": agent + of (+ the) + country; or an organisation
+    ("officials of the European Union")."""
     if a_end < sent_end and doc[a_end].lower_ == "of":  # type: ignore[index]
         nxt = a_end + 1
         if nxt < sent_end and doc[nxt].lower_ == "the":  # type: ignore[index]
             nxt += 1
         m = by_start.get(nxt)
-        if m is not None and m.kind in ("country", "capital"):
+        if m is not None and (m.kind in ("country", "capital", "institution")
+                              or m.igo_code):
             return m
     return None
 
 
+# Offices a country holds at an organisation: "UN ambassador Nikki Haley" is American.
+ENVOYS_TO = frozenset({"ambassador", "ambassadors", "representative", "representatives",
+                       "delegate", "delegates"})
 SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokesmen",
                           "spokeswomen", "spokespeople", "spokespersons"})
 
