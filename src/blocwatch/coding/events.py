@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
-from blocwatch.coding.actors import UNKNOWN_COUNTRY, UNKNOWN_KIND, Mention
+from blocwatch.coding.actors import PLACE_HEADS, UNKNOWN_COUNTRY, UNKNOWN_KIND, Mention
 from blocwatch.coding.modality import (
     APPEAL_VERBS,
     DIRECTIVE_VERBS,
@@ -133,12 +133,7 @@ _NOT_ACTORS = frozenset({"christmas", "easter", "ramadan", "eid", "hajj", "brexi
                          "expo", "summit", "conference", "prize", "award", "east", "west",
                          "north", "south", "gulf", "sea", "ocean", "valley", "river",
                          "mountain", "mountains", "island", "islands", "strait", "peninsula",
-                         "region", "province", "district", "county", "city", "street",
-                         "square", "airport", "mosque", "church", "cathedral", "synagogue",
-                         "temple", "shrine", "bridge", "stadium", "arena", "avenue", "road",
-                         "boulevard", "highway", "expressway", "station", "harbour",
-                         "harbor", "dam", "canal", "museum", "library", "park", "tower",
-                         "mausoleum", "memorial", "doctrine"})
+                         "region", "province", "district", "county", "city"}) | PLACE_HEADS
 _REJECTION_OF = {"036": "125", "02": "122", "10": "124", "030": "120", "057": "127"}
 
 
