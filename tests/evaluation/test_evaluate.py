@@ -125,6 +125,37 @@ def test_dyads_scores_overlap(tmp_path: Path) -> None:
     assert report.scores["target.strict"].tp == 1
 
 
+def _target_at(ev: Event, text: str, words: str) -> Event:
+    at = text.index(words)
+    return Event(**{**ev.__dict__,
+                    "target": ActorRef("UKR", "UKR", None, None, words, at, at + len(words))})
+
+
+@pytest.mark.parametrize(("tags", "targets", "tp", "right", "precision"), [
+    # two predicted spans inside one gold span: both right, one gold span found
+    ("O O O B-T I-T I-T I-T O", ["Kyiv", "Lviv"], 1, 2, 1.0),
+    # one predicted span over two gold spans: one prediction, right once (never P > 1)
+    ("O O O B-T O B-T O O", ["Kyiv and Lviv"], 2, 1, 1.0),
+    # a predicted span off every gold span
+    ("O O O B-T O O O O", ["Kyiv", "Lviv"], 1, 1, 0.5),
+])
+def test_dyads_precision_counts_predicted_spans(tmp_path: Path, tags: str, targets: list[str],
+                                                tp: int, right: int, precision: float) -> None:
+    """Lenient precision is the share of predicted spans that overlap a gold span; recall
+    the share of gold spans some predicted span overlaps."""
+    words = "Russia shelled both Kyiv and Lviv overnight .".split()
+    path = tmp_path / "d.conll"
+    path.write_text("".join(f"{w} {t}\n" for w, t in zip(words, tags.split(), strict=True)))
+    [case] = read_dyads(path)
+    text = case.text
+    events = [_target_at(_event(text, "RUS", "UKR", "190", span=(0, 6)), text, t)
+              for t in targets]
+    score = evaluate("dyads", path, FakeCoder({text: events})).scores["target.lenient"]
+    assert (score.tp, score.tp_predicted, score.predicted) == (tp, right, len(targets))
+    assert score.precision == pytest.approx(precision)
+    assert score.recall == pytest.approx(tp / len(case.targets))
+
+
 @pytest.mark.parametrize(("a", "b", "value"), [
     ("the war must end", "The war must end now", 8 / 9), ("", "x", 0.0), ("a b", "c d", 0.0)])
 def test_dice(a: str, b: str, value: float) -> None:

@@ -15,7 +15,10 @@ Matching rules (the same for every coder):
   weight (ties: the first).
 - dyads: a predicted source (target) span matches a gold one when they overlap (lenient)
   or are equal (strict); a gold reciprocal span (ConfliBERT's R: an actor of a joint act)
-  is both a source and a target.
+  is both a source and a target.  Recall is the share of gold spans some predicted span
+  matches, precision the share of predicted spans that match some gold span (the usual
+  relaxed-match reading: two predicted spans inside one gold span are both right, and one
+  predicted span over two gold spans counts once, so precision never exceeds 1).
 - raters: a sentence's predicted roots are the roots of its events.  ``majority`` scores
   them against the roots that at least half of the sentence's codings give, roots 01-02
   (statements, appeals) aside on both sides; ``attested`` counts a predicted root right
@@ -81,13 +84,19 @@ class ArticleCoder(Protocol):
 
 @dataclass(frozen=True)
 class Score:
+    """``tp`` gold items matched (recall's numerator); ``tp_predicted`` predicted items
+    matched (precision's), when the matching is not one-to-one (overlapping spans: two
+    predicted spans inside one gold span are both right; one predicted span over two gold
+    spans is one prediction); ``None`` when the two counts are equal by construction."""
     tp: int
     predicted: int
     gold: int
+    tp_predicted: int | None = None
 
     @property
     def precision(self) -> float:
-        return self.tp / self.predicted if self.predicted else 0.0
+        right = self.tp if self.tp_predicted is None else self.tp_predicted
+        return right / self.predicted if self.predicted else 0.0
 
     @property
     def recall(self) -> float:
@@ -99,9 +108,13 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "f1": round(self.f1, 4), "tp": self.tp, "predicted": self.predicted,
-                "gold": self.gold}
+        out: dict[str, float | int] = {
+            "precision": round(self.precision, 4), "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4), "tp": self.tp, "predicted": self.predicted,
+            "gold": self.gold}
+        if self.tp_predicted is not None:
+            out["tp_predicted"] = self.tp_predicted
+        return out
 
 
 @dataclass(frozen=True)
@@ -144,8 +157,10 @@ class Report:
                  "| metric | precision | recall | F1 | tp | predicted | gold |",
                  "|---|---|---|---|---|---|---|"]
         for name, s in self.scores.items():
+            # matched gold items; "/ n" when n predicted items matched (overlapping spans)
+            tp = f"{s.tp}" if s.tp_predicted is None else f"{s.tp} / {s.tp_predicted}"
             lines.append(f"| {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | "
-                         f"{s.tp} | {s.predicted} | {s.gold} |")
+                         f"{tp} | {s.predicted} | {s.gold} |")
         if self.figures:
             lines += ["", "| figure | value |", "|---|---|"]
             lines += [f"| {k} | {v:.4f} |" for k, v in self.figures.items()]
@@ -387,7 +402,7 @@ def _sentence_offsets(text: str, events: Sequence[Event]) -> dict[str, int]:
 
 def score_dyads(cases: Sequence[SpanCase], coder: ArticleCoder, worst: int = 20) -> Report:
     report = Report("dyads", len(cases))
-    counts = {f"{side}.{mode}": [0, 0, 0] for side in ("source", "target")
+    counts = {f"{side}.{mode}": [0, 0, 0, 0] for side in ("source", "target")
               for mode in ("lenient", "strict")}
     errors = []
     for case, events in zip(cases, _code_cases(coder, cases), strict=True):
@@ -401,12 +416,13 @@ def score_dyads(cases: Sequence[SpanCase], coder: ArticleCoder, worst: int = 20)
             for mode, same in (("lenient", _overlap), ("strict", lambda a, b: a == b)):
                 c = counts[f"{side}.{mode}"]
                 hits = sum(1 for g in gold_spans if any(same(g, p) for p in pred))
+                right = sum(1 for p in pred if any(same(g, p) for g in gold_spans))
                 c[0] += hits
                 c[1] += len(pred)
                 c[2] += len(gold_spans)
+                c[3] += right
                 if mode == "lenient":
-                    n_err += len(gold_spans) - hits + sum(
-                        1 for p in pred if not any(_overlap(g, p) for g in gold_spans))
+                    n_err += len(gold_spans) - hits + len(pred) - right
         if n_err:
             errors.append(ErrorCase(
                 case.id, case.text,
