@@ -19,7 +19,9 @@ def _casualties(coder, sentence: str) -> list[str]:  # type: ignore[no-untyped-d
      "clashes in the northeast Nigerian city of Maiduguri.", ["---| 190 NGAINS",
                                                               "---| 190 NGAMIL"]),
     ("A Taliban attack killed 12 Afghan soldiers.", ["AFGINS|Taliban 180 AFGMIL"]),
-    ("Five Palestinians were killed in an Israeli air strike on Gaza.", ["ISR|Israeli 195 PSE"]),
+    ("Five Palestinians were killed in an Israeli air strike.", ["ISR|Israeli 195 PSE"]),
+    # the strike on Gaza is an event of its own (ISR 195 PSEGZA): the dead are its toll
+    ("Five Palestinians were killed in an Israeli air strike on Gaza.", []),
     # accidents and disasters, and killings by a named actor (the frame coder's), are not
     ("Twelve people were killed in a bus crash in Kenya.", []),
     ("Twelve people were killed when an earthquake struck northern Iran.", []),

@@ -137,7 +137,7 @@ CLASS_CASES = [
      ["AFGINS 04 USAELI met", "USAELI 04 AFGINS met"]),
     ("members", "On Saturday, Isis members fired a guided missile at a Kurdish position, "
      "seriously wounding two British soldiers.",
-     ["IRQINS 18 GBRMIL wounding", "IRQINS 19 GBRMIL fired"]),
+     ["IRQINS 19 GBRMIL fired"]),  # the wounding is the firing's toll
     # a kind noun with a name in apposition is that name ("the group Hamas")
     ("kind-noun", "The group Hamas attacked Israel.", ["PSEINS 19 ISR attacked"]),
     # returning stolen art or antiquities is returning property (0842)
@@ -309,6 +309,11 @@ CLASS_CASES = [
      ["USA 16 --- imposed", "USA 16 --- imposed", "USA 16 USAELI imposed"]),
     ("pronoun-agreement", "Iran condemned the United States after its missile tests.",
      ["IRN 11 USA condemned", "IRN 15 - tests"]),  # the subject, as before
+    # agreeing with someone is sharing their view; joint subjects agree with each other
+    ("agree-with", "Turkey agreed with Russia that the talks should resume.",
+     ["TUR 01 RUS agreed"]),
+    ("agree-with", "Turkey and Russia agreed with each other on the need for talks.",
+     ["RUS 01 TUR agreed", "TUR 01 RUS agreed"]),
 ]
 
 

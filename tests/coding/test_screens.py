@@ -87,11 +87,30 @@ def test_context_patterns(text: str, match: bool, competition: bool) -> None:
     ("Ukraine has imposed sanctions on former President Viktor Yanukovich and ex-Prime "
      "Minister Mykola Azarov.", ["UKR 16 UKRELI"]),
     # two verbs are two events, though their codes are the same
-    ("The Taliban attacked an Afghan army base and killed at least 26 soldiers.",
-     ["AFGINS 19 AFGMIL", "AFGINS 19 AFGMIL"]),
+    ("Russia shelled Kharkiv on Monday and attacked Kyiv on Tuesday.",
+     ["RUS 19 UKR", "RUS 19 UKR"]),
     # actors CAMEO cannot code stay apart by name
     ("China has imposed sanctions on Mike Pompeo, Alex Azar, and Steve Bannon.",
      ["CHN 16 USAELI", "CHN 16 ---", "CHN 16 ---"]),
 ])
 def test_repeats_are_one_event(coder, sentence: str, expected: list[str]) -> None:
+    assert _events(coder, sentence) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # the killed and wounded of a coded attack are its toll, not a second act
+    ("The Taliban attacked an Afghan army base and killed at least 26 soldiers.",
+     ["AFGINS 19 AFGMIL"]),
+    ("Israeli jets carried out air strikes in the Gaza Strip, killing a Hamas militant.",
+     ["ISRMIL 19 PSEGZA"]),
+    ("At least two people were killed when ISIL launched an attack on the Iraqi embassy "
+     "in Kabul.", ["IRQINS 19 IRQGOV"]),
+    # a killing by another actor is its own act
+    ("Syrian troops shelled Idlib, and rebels killed three soldiers.",
+     ["SYRMIL 19 SYR", "SYRREB 19 SYRMIL"]),
+    # a killing with no attack beside it stays
+    ("Gunmen killed three British tourists in Tunisia.", ["TUNUAF 19 GBRCVL"]),
+])
+def test_toll_of_an_attack_is_no_second_event(coder, sentence: str,
+                                              expected: list[str]) -> None:
     assert _events(coder, sentence) == expected

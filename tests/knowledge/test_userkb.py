@@ -63,6 +63,8 @@ def test_a_yaml_entry_changes_the_coding(coder, good: Path) -> None:
     ("verbs:\n  - {id: v1, verb: scold, code: '111', target: [sideways]}\n", 2,
      "unknown target role"),
     ("verbs:\n  - {id: v1, code: '111'}\n", 2, "either 'verb' or 'event_noun'"),
+    ("verbs:\n  - {id: v1, verb: meet, code: '040', mutual: often}\n", 2,
+     "mutual must be true, false or joint"),
     ("people:\n  - name: X\n", 1, "unknown section"),
     ("actors: [\n", 2, "not valid YAML"),
 ])

@@ -252,7 +252,7 @@ class EventCoder:
             for tgt in _or_none(targets):
                 out.append(self._event(item, src, tgt, entry.code, mood, attribution, noun,
                                        entry, role))
-                if entry.mutual and tgt is not None:
+                if entry.mutual and not entry.joint and tgt is not None:
                     out.append(self._event(item, tgt, src, entry.code, mood, attribution, noun,
                                            entry, role))
         return out
@@ -308,7 +308,8 @@ class EventCoder:
                 continue
             events.append(self._event(item, src, tgt, code, mood, attribution, verb, entry,
                                       target_role))
-            if entry.mutual and tgt is not None and mood_mutual:
+            if entry.mutual and tgt is not None and mood_mutual \
+                    and (pairs is not None or not entry.joint):
                 events.append(self._event(item, tgt, src, code, mood, attribution, verb,
                                           entry, target_role))
         return events

@@ -9,7 +9,8 @@
       target: [prep:with]          # where the target is, in order of preference (default dobj)
       code: "062"                  # CAMEO code
       modality: intended           # optional default modality (offers, promises, threats)
-      mutual: true                 # optional: also code target -> source
+      mutual: true                 # optional: also code target -> source ("joint": only
+                                   # among joint subjects, "X and Y agreed")
       no_target: true              # optional: code even when no target actor is found
 
 Nominal events have ``event_noun`` instead of ``verb``::
@@ -65,6 +66,7 @@ class VerbEntry:
     targets: tuple[str, ...] = ("dobj",)
     modality: str | None = None
     mutual: bool = False
+    joint: bool = False  # mutual only among joint subjects
     no_target: bool = False
     nominal: bool = False
 
@@ -142,12 +144,15 @@ def parse_entry(raw: Any, where: str, codes: dict[str, Code]) -> VerbEntry:
     if unknown:
         raise KnowledgeBaseError(where, f"unknown field(s) {sorted(unknown)} in {raw['id']!r}")
     nominal = "event_noun" in raw
+    mutual = raw.get("mutual", False)
+    if mutual not in (True, False, "joint"):
+        raise KnowledgeBaseError(where, f"mutual must be true, false or joint in {raw['id']!r}")
     return VerbEntry(id=str(raw["id"]), verbs=_as_tuple(raw.get("verb")), code=code,
                      nouns=_as_tuple(raw["event_noun"] if nominal else raw.get("noun")),
                      nominal=nominal,
                      particle=str(raw["particle"]).lower() if raw.get("particle") else None,
-                     targets=targets, modality=modality, mutual=bool(raw.get("mutual")),
-                     no_target=bool(raw.get("no_target")))
+                     targets=targets, modality=modality, mutual=bool(mutual),
+                     joint=mutual == "joint", no_target=bool(raw.get("no_target")))
 
 
 def load_lexicon(text: str | None = None, name: str = "verbs.yaml",
