@@ -153,3 +153,22 @@ def test_topic_of_a_talk_is_no_partner(coder: Coder) -> None:
         "Minister Benjamin Netanyahu to discuss the Iranian presence in Syria.",
         date="2018-07-23")]
     assert not [f for f in found if f[1] == "IRN"], found
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the actors of a finite adverbial or relative clause act in their own events
+    ("Philippine troops remained on alert in Manila after BIFF gunmen tried to set off "
+     "bombs.", ("PHLMIL", "15", "-", "base")),
+    ("Afrin was attacked by Turkey after the US said it would help raise a border force.",
+     ("TUR", "19", "-", "base")),
+    # a condition names whom a threat is meant for
+    ("Damascus has threatened to hit back militarily if Erdogan pursues his threat to "
+     "advance east.", ("SYR", "13", "TURGOV", "base")),
+    # a participle clause is the verb's own: its actors can be the target
+    ("Iraqi warplanes carried out a raid, targeting Islamic State commanders in Syria.",
+     ("IRQMIL", "19", "IRQINS", "base")),
+])
+def test_target_not_in_finite_clause(rules: Coder, text: str,
+                                     expected: tuple[str, ...]) -> None:
+    got = _triples(rules, text)
+    assert expected in got, got
