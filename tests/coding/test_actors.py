@@ -89,3 +89,19 @@ def test_dash_less_dateline_places_agents(coder: Coder) -> None:
     events = coder.code_text("MIAMI A federal jury on Thursday convicted a former Liberian "
                              "commander of torture.", date="2024-01-01")
     assert ("USAJUD", "116") in {(e.source.code, e.cameo) for e in events}
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a sponsor named before "-backed", "-funded" ... is neither the actor nor its country
+    ("US-backed fighters besieged the town.", [("fighters", "---REB")]),
+    ("Iranian-backed Houthis fired missiles at Saudi Arabia.",
+     [("Houthis", "YEMREB"), ("Saudi Arabia", "SAU")]),
+    ("Turkish-backed Syrian rebels attacked the town.", [("Syrian rebels", "SYRREB")]),
+    # a leader is: "a Saudi-led coalition" is Saudi Arabia's
+    ("A Saudi-led coalition bombed the port.", [("Saudi", "SAU")]),
+])
+def test_sponsor_is_no_actor(coder, sentence: str, expected: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+    doc = coder.nlp(sentence)
+    sent = next(iter(doc.sents))
+    got = [(m.ref(sent).text, m.code) for m in coder.actors.find(sent, "2024-03-01", [])]
+    assert got == expected

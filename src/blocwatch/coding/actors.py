@@ -123,7 +123,8 @@ class ActorFinder:
                     found = resolve(entries, date, first, i + n)
                     break
             if found is not None and (self._inside_other_name(doc, found, sent.start, out)
-                                      or self._foreign_body(doc, found, out)):
+                                      or self._foreign_body(doc, found, out)
+                                      or _sponsor(doc, found, sent.end)):
                 i = found.end  # "Michael Jordan", "New Mexico", "Latin American"
             elif found is not None and (end := _facility_end(doc, found, sent.end)):
                 # "the King Fahd Mosque": a place, no actor (nor its "King" an agent);
@@ -443,6 +444,22 @@ def _name_after(doc: object, end: int, sent_end: int, names: dict[int, Mention])
             break
         stop += 1
     return stop
+
+
+# "US-backed fighters", "Iranian-backed Houthis", "Turkish-backed Syrian rebels": the
+# name before these words is a sponsor, neither the actor nor its country (the fighters
+# are not the US's; "a Saudi-led coalition" is still Saudi Arabia's, and "Russian-sponsored
+# talks" are Russia's to host).
+SPONSOR_WORDS = frozenset({"backed", "supported", "funded", "financed", "armed", "trained",
+                           "allied", "aligned", "installed"})
+
+
+def _sponsor(doc: object, found: Mention, sent_end: int) -> bool:
+    """Whether the name is followed by "-backed", "-funded" ... (:data:`SPONSOR_WORDS`)."""
+    if found.end + 1 >= sent_end:
+        return False
+    dash: Token = doc[found.end]  # type: ignore[index]
+    return dash.text in ("-", "\u2011") and dash.nbor().lower_ in SPONSOR_WORDS
 
 
 def _owner_before(doc: object, names: list[Mention], a_start: int,
