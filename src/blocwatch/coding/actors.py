@@ -351,6 +351,10 @@ def _combine(sent: Span, names: list[Mention],
                 continue
         if owner is None:
             owner = _owner_after(doc, by_start, a_end, sent.end)
+        posted = _posted_to(doc, names, owner, a_start, a_end) if owner else None
+        if owner is not None and posted is not None:
+            used.add(owner.start)  # "US Syria envoy James Jeffrey": the US's envoy to Syria
+            owner = posted
         if owner is not None and owner.igo_code and owner.start > a_end:
             # "officials of the European Union", "the leader of Hamas", "representatives
             # of the Red Cross": they act as the organisation (as its spokesperson does)
@@ -499,6 +503,24 @@ def _owner_after(doc: object, by_start: dict[int, Mention], a_end: int,
         m = by_start.get(nxt)
         if m is not None and (m.kind in ("country", "capital", "institution")
                               or m.igo_code):
+            return m
+    return None
+
+
+ENVOY_HEADS = frozenset({"envoy", "envoys", "ambassador", "ambassadors", "representative",
+                         "negotiator", "negotiators", "coordinator"})
+
+
+def _posted_to(doc: Doc, names: list[Mention], owner: Mention, a_start: int,
+               a_end: int) -> Mention | None:
+    """The sender of an envoy named before the place it is posted to ("US Syria envoy",
+    "Russia's Afghanistan envoy", "UN Syria envoy"): the name right before the owner."""
+    if owner.end != a_start or not any(t.lower_ in ENVOY_HEADS for t in doc[a_start:a_end]):
+        return None
+    for m in names:
+        if m.kind in ("country", "capital", "demonym", "igo", "institution") \
+                and (m.end == owner.start or m.end + 1 == owner.start
+                     and doc[m.end].text in ("'s", "'")):
             return m
     return None
 
