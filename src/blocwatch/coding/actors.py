@@ -364,6 +364,9 @@ def _combine(sent: Span, names: list[Mention],
         person = by_start.get(a_end) if kind == "role" else None
         if kind == "role" and person is None:  # "President Otto Pérez Molina"
             a_end = _name_after(doc, a_end, sent.end, by_start)
+            if _company(doc, a_start, a_end):  # "General Motors Corp": a firm, no general
+                out.append(Mention(a_start, a_end, None, "BUS", None, None, "agent"))
+                continue
         if person is not None and person.kind == "person":
             used.update([person.start, *([owner.start] if owner is not None else [])])
             out.append(_person_mention(doc, person, owner, a_start))
@@ -436,6 +439,16 @@ def _conjoined_demonyms(doc: object, names: list[Mention], owner: Mention,
         out.append(before)
         pos = before.start
     return out
+
+
+COMPANY_ENDINGS = frozenset({"corp", "corporation", "inc", "incorporated", "co", "company",
+                             "ltd", "limited", "plc", "llc", "ag", "nv", "holdings"})
+
+
+def _company(doc: Doc, start: int, end: int) -> bool:
+    """Whether a title and the name after it are a firm's name ("General Motors Corp",
+    "General Electric Co"): it ends in a company word."""
+    return end - start > 1 and doc[end - 1].lower_.rstrip(".") in COMPANY_ENDINGS
 
 
 def _name_after(doc: object, end: int, sent_end: int, names: dict[int, Mention]) -> int:
