@@ -24,6 +24,8 @@ def _events(coder, sentence: str) -> list[str]:
     # a named outlet is an audience too ("told Reuters"): what was said stays
     ("The Pakistani army has attacked the Taliban, a commander told Reuters.", "PAKMIL 01"),
     ("Russia will never give up Crimea, Lavrov told the BBC.", "RUSGOV 01"),
+    # a place's newspaper is its press, an audience too
+    ("The minister told the Jerusalem Post that Israel would respond.", "---GOV 01"),
     # talking to the press is a statement, not a consultation (both directions go)
     ("President Donald Trump speaks to reporters as he departs the White House.", "USAGOV"),
     ("President Donald Trump speaks to reporters as he departs the White House.", "USAMED"),

@@ -126,6 +126,11 @@ class ActorFinder:
                                       or self._foreign_body(doc, found, out)
                                       or _sponsor(doc, found, sent.end)):
                 i = found.end  # "Michael Jordan", "New Mexico", "Latin American"
+            elif found is not None and (end := _newspaper_end(doc, found, sent.end)):
+                # "the Jerusalem Post", "the Sydney Morning Herald": the place's press
+                out.append(replace(found, end=end, sector="MED", org=None, igo_code=None,
+                                   kind="institution"))
+                i = end
             elif found is not None and (end := _facility_end(doc, found, sent.end)):
                 # "the King Fahd Mosque": a place, no actor (nor its "King" an agent);
                 # kept as a facility until the agents are found, then dropped
@@ -606,6 +611,27 @@ _FACILITIES = PLACE_HEADS | _AGENT_FACILITIES | {"centre", "center", "hall", "po
 _FACILITY_MODIFIERS = frozenset({"international", "national", "memorial", "grand",
                                  "central", "royal", "regional", "general", "military",
                                  "teaching", "state", "city"})
+
+
+# Mastheads: a place's name before these words is a newspaper ("the Jerusalem Post", "the
+# Sydney Morning Herald", "the Tehran Times"), the place's press (MED), not the place.
+NEWSPAPER_WORDS = frozenset({"post", "times", "herald", "tribune", "gazette", "telegraph",
+                             "chronicle", "journal", "mail", "observer", "globe", "inquirer",
+                             "courier", "examiner"})
+_MASTHEAD_FILLERS = frozenset({"morning", "evening", "daily", "sunday", "weekly"})
+
+
+def _newspaper_end(doc: Doc, found: Mention, sent_end: int) -> int:
+    """Where a newspaper's name that the place ``found`` opens ends; 0 when none does."""
+    if found.kind not in ("country", "capital", "demonym", "city"):
+        return 0
+    i = found.end
+    while i < sent_end and i - found.end < 2 and doc[i].lower_ in _MASTHEAD_FILLERS \
+            and doc[i].text[:1].isupper():
+        i += 1
+    if i < sent_end and doc[i].lower_ in NEWSPAPER_WORDS and doc[i].text[:1].isupper():
+        return i + 1
+    return 0
 
 
 def _facility_end(doc: object, found: Mention, sent_end: int) -> int:
