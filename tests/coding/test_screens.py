@@ -26,6 +26,7 @@ def _events(coder, sentence: str) -> list[str]:
     ("Russia will never give up Crimea, Lavrov told the BBC.", "RUSGOV 01"),
     # a place's newspaper is its press, an audience too
     ("The minister told the Jerusalem Post that Israel would respond.", "---GOV 01"),
+    ("The minister told the Daily Telegraph that Britain would act.", "---GOV 01"),
     # talking to the press is a statement, not a consultation (both directions go)
     ("President Donald Trump speaks to reporters as he departs the White House.", "USAGOV"),
     ("President Donald Trump speaks to reporters as he departs the White House.", "USAMED"),

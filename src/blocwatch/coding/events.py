@@ -16,7 +16,13 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
-from blocwatch.coding.actors import PLACE_HEADS, UNKNOWN_COUNTRY, UNKNOWN_KIND, Mention
+from blocwatch.coding.actors import (
+    NEWSPAPER_WORDS,
+    PLACE_HEADS,
+    UNKNOWN_COUNTRY,
+    UNKNOWN_KIND,
+    Mention,
+)
 from blocwatch.coding.modality import (
     APPEAL_VERBS,
     DIRECTIVE_VERBS,
@@ -91,6 +97,8 @@ def unknown_name(tok: Token, index: dict[int, Mention]) -> Mention | None:
     start = min(w.i for w in words)
     if any(i in index for i in range(start, tok.i + 1)):
         return None
+    if tok.lower_ in NEWSPAPER_WORDS:  # "told the Daily Telegraph": a newspaper, the press
+        return Mention(start, tok.i + 1, None, "MED", None, None, "institution")
     return Mention(start, tok.i + 1, None, None, None, None, UNKNOWN_KIND)
 
 
