@@ -22,7 +22,7 @@ readings are wrong for reasons that lie in the rest of the sentence, the same fo
   coordinated actors that resolve to the same code give one event, not one per actor
   (PETRARCH keeps a sentence's events by source, target and code too); the first, with
   its evidence, is kept.  Actors CAMEO cannot code (``---``) stay apart by name, and two
-  verbs stay two events ("attacked an army base and killed 26 soldiers").
+  verbs stay two events ("shelled Kharkiv on Monday and attacked Kyiv on Tuesday").
 * **Tolls.**  "The Taliban attacked an army base, killing 17 soldiers", "Israeli jets
   carried out air strikes in Gaza, killing a Hamas militant", "At least two people were
   killed when ISIL attacked the Iraqi embassy": the killed and wounded of an attack the
