@@ -356,8 +356,7 @@ def _combine(sent: Span, names: list[Mention],
                 continue
         if owner is None:
             owner = _owner_after(doc, by_start, a_end, sent.end)
-        posted = _posted_to(doc, names, owner, a_start, a_end) if owner else None
-        if owner is not None and posted is not None:
+        if owner is not None and (posted := _posted_to(doc, names, owner, a_start, a_end)):
             used.add(owner.start)  # "US Syria envoy James Jeffrey": the US's envoy to Syria
             owner = posted
         if owner is not None and owner.igo_code and owner.start > a_end:
@@ -476,12 +475,10 @@ SPONSOR_WORDS = frozenset({"backed", "supported", "funded", "financed", "armed",
                            "allied", "aligned", "installed"})
 
 
-def _sponsor(doc: object, found: Mention, sent_end: int) -> bool:
+def _sponsor(doc: Doc, found: Mention, sent_end: int) -> bool:
     """Whether the name is followed by "-backed", "-funded" ... (:data:`SPONSOR_WORDS`)."""
-    if found.end + 1 >= sent_end:
-        return False
-    dash: Token = doc[found.end]  # type: ignore[index]
-    return dash.text in ("-", "\u2011") and dash.nbor().lower_ in SPONSOR_WORDS
+    return found.end + 1 < sent_end and doc[found.end].text in ("-", "\u2011") \
+        and doc[found.end + 1].lower_ in SPONSOR_WORDS
 
 
 def _owner_before(doc: object, names: list[Mention], a_start: int,
@@ -525,8 +522,11 @@ def _owner_after(doc: object, by_start: dict[int, Mention], a_end: int,
     return None
 
 
-ENVOY_HEADS = frozenset({"envoy", "envoys", "ambassador", "ambassadors", "representative",
-                         "negotiator", "negotiators", "coordinator"})
+# Offices a country holds at an organisation: "UN ambassador Nikki Haley" is American.
+ENVOYS_TO = frozenset({"ambassador", "ambassadors", "representative", "representatives",
+                       "delegate", "delegates"})
+# Words for people sent somewhere: "US Syria envoy" is the US's, posted to Syria.
+ENVOY_HEADS = ENVOYS_TO | {"envoy", "envoys", "negotiator", "negotiators", "coordinator"}
 
 
 def _posted_to(doc: Doc, names: list[Mention], owner: Mention, a_start: int,
@@ -543,9 +543,6 @@ def _posted_to(doc: Doc, names: list[Mention], owner: Mention, a_start: int,
     return None
 
 
-# Offices a country holds at an organisation: "UN ambassador Nikki Haley" is American.
-ENVOYS_TO = frozenset({"ambassador", "ambassadors", "representative", "representatives",
-                       "delegate", "delegates"})
 SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokesmen",
                           "spokeswomen", "spokespeople", "spokespersons"})
 
@@ -623,7 +620,7 @@ _MASTHEAD_FILLERS = frozenset({"morning", "evening", "daily", "sunday", "weekly"
 
 def _newspaper_end(doc: Doc, found: Mention, sent_end: int) -> int:
     """Where a newspaper's name that the place ``found`` opens ends; 0 when none does."""
-    if found.kind not in ("country", "capital", "demonym", "city"):
+    if found.kind not in ("country", "capital", "demonym"):
         return 0
     i = found.end
     while i < sent_end and i - found.end < 2 and doc[i].lower_ in _MASTHEAD_FILLERS \
